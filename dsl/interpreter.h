@@ -1,0 +1,41 @@
+// dsl/interpreter.h: the total interpreter, the one definition of what each
+// operator means (docs/dsl.md, "Operators").
+#ifndef FLASHSYNTH_DSL_INTERPRETER_H_
+#define FLASHSYNTH_DSL_INTERPRETER_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/types/span.h"
+#include "dsl/program.h"
+
+namespace flashsynth::dsl {
+
+// One spreadsheet row: the input cells x1..xN.
+using Row = std::vector<std::string>;
+
+// Evaluate()
+//
+// Runs `program` on one row of inputs. Returns the output text, or nullopt
+// ("no output", FlashFill's bottom) when no Switch case holds, the program
+// reads a column past the end of `row`, or a cell it reads is not valid
+// UTF-8. Total: never throws, crashes or hangs, on any program (valid or
+// not) and any input. Thread-safe.
+//
+// Example:
+//   Program p = *Parse(R"(Concat(GetToken(Word, -1), ConstStr(", "), SubStr(1, 1)))");
+//   // Evaluate(p, {"Ada Lovelace"}) == "Lovelace, A"  -- SubStr(1, 1) is empty
+std::optional<std::string> Evaluate(const Program& program, absl::Span<const std::string> row);
+
+// The output of one expression on `row`, with the same "no output" cases.
+std::optional<std::string> EvaluateExpr(const Expr& expr, absl::Span<const std::string> row);
+
+// Whether every literal of `condition` holds on `row`; nullopt when a
+// literal reads a missing or non-UTF-8 cell.
+std::optional<bool> EvaluateCondition(const std::vector<MatchLiteral>& condition,
+                                      absl::Span<const std::string> row);
+
+}  // namespace flashsynth::dsl
+
+#endif  // FLASHSYNTH_DSL_INTERPRETER_H_

@@ -1,0 +1,392 @@
+#include "dsl/program.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <functional>
+
+#include "absl/hash/hash.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "dsl/status_macros.h"
+#include "dsl/text.h"
+
+namespace flashsynth::dsl {
+
+namespace {
+
+using K = ArgKind;
+
+// The one definition of every operator's name, kind and arguments.
+const std::array<OpInfo, kNumOps>& OpTable() {
+  static const auto* table = new std::array<OpInfo, kNumOps>{{
+      {Op::kConstStr, "ConstStr", OpKind::kConst, {K::kString}},
+      {Op::kSubStr, "SubStr", OpKind::kSubstring, {K::kPosition, K::kPosition}},
+      {Op::kGetSpan, "GetSpan", OpKind::kSubstring,
+       {K::kRegex, K::kIndex, K::kBoundary, K::kRegex, K::kIndex, K::kBoundary}},
+      {Op::kGetToken, "GetToken", OpKind::kSubstring, {K::kType, K::kIndex}},
+      {Op::kGetUpto, "GetUpto", OpKind::kSubstring, {K::kRegex}},
+      {Op::kGetFrom, "GetFrom", OpKind::kSubstring, {K::kRegex}},
+      {Op::kToCase, "ToCase", OpKind::kModification, {K::kCase}},
+      {Op::kReplace, "Replace", OpKind::kModification, {K::kDelimiter, K::kDelimiter}},
+      {Op::kTrim, "Trim", OpKind::kModification, {}},
+      {Op::kGetFirst, "GetFirst", OpKind::kModification, {K::kType, K::kIndex}},
+      {Op::kGetAll, "GetAll", OpKind::kModification, {K::kType}},
+      {Op::kSubstitute, "Substitute", OpKind::kModification,
+       {K::kType, K::kIndex, K::kString}},
+      {Op::kSubstituteAll, "SubstituteAll", OpKind::kModification, {K::kType, K::kString}},
+      {Op::kRemove, "Remove", OpKind::kModification, {K::kType, K::kIndex}},
+      {Op::kRemoveAll, "RemoveAll", OpKind::kModification, {K::kType}},
+  }};
+  return *table;
+}
+
+constexpr std::array<std::string_view, kNumTokenTypes> kTypeNames = {
+    "Number", "Word", "Alphanum", "AllCaps", "PropCase", "Lower", "Digit", "Char"};
+constexpr std::array<std::string_view, kNumCases> kCaseNames = {
+    "Proper", "AllCaps", "Lower", "Title"};
+
+std::string ColumnName(int column) { return absl::StrCat("x", column + 1); }
+
+std::string RegexToString(Regex r) {
+  if (r.is_type()) return std::string(TokenTypeName(r.type()));
+  return QuoteString(std::string(1, r.delimiter()));
+}
+
+std::string ArgToString(const Arg& a) {
+  switch (a.kind()) {
+    case K::kPosition:
+    case K::kIndex:
+      return absl::StrCat(a.number());
+    case K::kType:
+      return std::string(TokenTypeName(a.type()));
+    case K::kRegex:
+      return RegexToString(a.regex());
+    case K::kCase:
+      return std::string(CaseName(a.case_value()));
+    case K::kBoundary:
+      return std::string(BoundaryName(a.boundary()));
+    case K::kDelimiter:
+      return QuoteString(std::string(1, a.delimiter()));
+    case K::kString:
+      return QuoteString(a.text());
+  }
+  return "?";
+}
+
+std::string LiteralToString(const MatchLiteral& m) {
+  std::string match = absl::StrCat("Match(", ColumnName(m.column), ", ",
+                                   RegexToString(m.regex), ", ", m.count, ")");
+  return m.negated ? absl::StrCat("Not(", match, ")") : match;
+}
+
+std::string ConditionToString(const std::vector<MatchLiteral>& condition) {
+  if (condition.empty()) return "True";
+  if (condition.size() == 1) return LiteralToString(condition[0]);
+  std::vector<std::string> parts;
+  for (const MatchLiteral& m : condition) parts.push_back(LiteralToString(m));
+  return absl::StrCat("And(", absl::StrJoin(parts, ", "), ")");
+}
+
+std::string ConcatToString(const std::vector<Expr>& body) {
+  std::vector<std::string> parts;
+  for (const Expr& e : body) parts.push_back(e.ToString());
+  return absl::StrCat("Concat(", absl::StrJoin(parts, ", "), ")");
+}
+
+bool InRange(int v, int lo, int hi) { return lo <= v && v <= hi; }
+
+// Checks one argument against its slot; `where` names the operator.
+absl::Status ValidateArg(const Arg& a, ArgKind slot, std::string_view where) {
+  if (a.kind() != slot) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(ToAbsl(where), ": argument of the wrong kind"));
+  }
+  const int v = a.raw_value();
+  bool ok = true;
+  switch (slot) {
+    case K::kPosition: ok = InRange(v, -kMaxPosition, kMaxPosition); break;
+    case K::kIndex: ok = v != 0 && InRange(v, -kMaxIndex, kMaxIndex); break;
+    case K::kType: ok = InRange(v, 0, kNumTokenTypes - 1); break;
+    case K::kRegex: ok = v < kNumTokenTypes ? v >= 0 : IsDelimiter(static_cast<char>(v)); break;
+    case K::kCase: ok = InRange(v, 0, kNumCases - 1); break;
+    case K::kBoundary: ok = InRange(v, 0, 1); break;
+    case K::kDelimiter: ok = IsDelimiter(static_cast<char>(v)) && InRange(v, 0, 127); break;
+    case K::kString: ok = IsValidUtf8(a.text()); break;
+  }
+  if (!ok) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(ToAbsl(where), ": argument ", ArgToString(a), " out of range"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateColumn(int column, std::string_view where) {
+  if (!InRange(column, 0, kMaxColumns - 1)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        ToAbsl(where), ": column must be x1..x", kMaxColumns, ", got x", column + 1));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateExprAtDepth(const Expr& e, int depth) {
+  const OpInfo& info = GetOpInfo(e.op());
+  if (depth > kMaxNesting) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("nesting deeper than ", kMaxNesting, " at ", ToAbsl(info.name)));
+  }
+  if (e.args().size() != info.args.size()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        ToAbsl(info.name), " takes ", info.args.size(), " arguments, got ", e.args().size()));
+  }
+  for (size_t i = 0; i < info.args.size(); ++i) {
+    FS_RETURN_IF_ERROR(ValidateArg(e.arg(i), info.args[i], info.name));
+  }
+  if (const Expr* inner = e.inner()) {
+    if (info.kind != OpKind::kModification || inner->kind() == OpKind::kConst) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          ToAbsl(info.name), " cannot be applied to ", ToAbsl(GetOpInfo(inner->op()).name)));
+    }
+    return ValidateExprAtDepth(*inner, depth + 1);
+  }
+  if (info.kind != OpKind::kConst) return ValidateColumn(e.column(), info.name);
+  return absl::OkStatus();
+}
+
+absl::Status ValidateLiteral(const MatchLiteral& m) {
+  FS_RETURN_IF_ERROR(ValidateColumn(m.column, "Match"));
+  FS_RETURN_IF_ERROR(ValidateArg(Arg::OfRegex(m.regex), K::kRegex, "Match"));
+  if (!InRange(m.count, 1, kMaxMatchCount)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Match: count must be 1..", kMaxMatchCount, ", got ", m.count));
+  }
+  return absl::OkStatus();
+}
+
+size_t HashCombine(size_t seed, size_t v) {
+  return seed ^ (v + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2));
+}
+
+}  // namespace
+
+bool IsDelimiter(char c) {
+  return c != '\0' && kDelimiters.find(c) != std::string_view::npos;
+}
+
+const OpInfo& GetOpInfo(Op op) { return OpTable()[static_cast<size_t>(op)]; }
+
+std::optional<Op> OpByName(std::string_view name) {
+  for (const OpInfo& info : OpTable()) {
+    if (info.name == name) return info.op;
+  }
+  return std::nullopt;
+}
+
+std::string_view TokenTypeName(TokenType t) { return kTypeNames[static_cast<size_t>(t)]; }
+std::string_view CaseName(Case c) { return kCaseNames[static_cast<size_t>(c)]; }
+std::string_view BoundaryName(Boundary b) { return b == Boundary::kStart ? "Start" : "End"; }
+
+std::string QuoteString(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          char buf[8];
+          std::snprintf(buf, sizeof(buf), "\\u%04X", static_cast<unsigned char>(c));
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+  return out;
+}
+
+// ---------------------------------------------------------------- Expr
+
+struct Expr::Node {
+  Op op;
+  int column;  // 0 when `inner` is set or for ConstStr
+  std::vector<Arg> args;
+  std::optional<Expr> inner;
+  size_t hash;
+  int size;
+};
+
+namespace {
+size_t HashArgs(Op op, int column, const std::vector<Arg>& args) {
+  size_t h = HashCombine(static_cast<size_t>(op) + 1, static_cast<size_t>(column));
+  for (const Arg& a : args) {
+    h = HashCombine(h, static_cast<size_t>(a.kind()));
+    h = HashCombine(h, a.kind() == K::kString ? std::hash<std::string>()(a.text())
+                                              : static_cast<size_t>(a.raw_value()));
+  }
+  return h;
+}
+}  // namespace
+
+Expr Expr::ConstStr(std::string text) {
+  std::vector<Arg> args;
+  args.push_back(Arg::String(std::move(text)));
+  size_t h = HashArgs(Op::kConstStr, 0, args);
+  return Expr(std::make_shared<const Node>(Node{Op::kConstStr, 0, std::move(args),
+                                                std::nullopt, h, 1}));
+}
+
+Expr Expr::Substring(Op op, std::vector<Arg> args, int column) {
+  size_t h = HashArgs(op, column, args);
+  return Expr(std::make_shared<const Node>(
+      Node{op, column, std::move(args), std::nullopt, h, 1}));
+}
+
+Expr Expr::Modification(Op op, std::vector<Arg> args, int column) {
+  return Substring(op, std::move(args), column);
+}
+
+Expr Expr::Modification(Op op, std::vector<Arg> args, Expr inner) {
+  size_t h = HashCombine(HashArgs(op, 0, args), inner.Hash());
+  int size = 1 + inner.size();
+  return Expr(std::make_shared<const Node>(
+      Node{op, 0, std::move(args), std::move(inner), h, size}));
+}
+
+Op Expr::op() const { return node_->op; }
+const std::vector<Arg>& Expr::args() const { return node_->args; }
+int Expr::column() const { return node_->column; }
+const Expr* Expr::inner() const { return node_->inner ? &*node_->inner : nullptr; }
+int Expr::size() const { return node_->size; }
+size_t Expr::Hash() const { return node_->hash; }
+
+bool operator==(const Expr& a, const Expr& b) {
+  if (a.node_ == b.node_) return true;
+  const Expr::Node& x = *a.node_;
+  const Expr::Node& y = *b.node_;
+  return x.hash == y.hash && x.op == y.op && x.column == y.column &&
+         x.args == y.args && x.inner == y.inner;
+}
+
+std::string Expr::ToString() const {
+  const OpInfo& info = GetOpInfo(op());
+  std::vector<std::string> parts;
+  if (info.kind == OpKind::kSubstring && column() != 0) parts.push_back(ColumnName(column()));
+  for (const Arg& a : args()) parts.push_back(ArgToString(a));
+  if (info.kind == OpKind::kModification) {
+    if (inner() != nullptr) {
+      parts.push_back(inner()->ToString());
+    } else if (column() != 0) {
+      parts.push_back(ColumnName(column()));
+    }
+  }
+  return absl::StrCat(ToAbsl(info.name), "(", absl::StrJoin(parts, ", "), ")");
+}
+
+// ---------------------------------------------------------------- Program
+
+struct Program::Rep {
+  bool is_switch;
+  std::vector<Branch> branches;
+  size_t hash;
+};
+
+namespace {
+size_t HashBranches(bool is_switch, const std::vector<Branch>& branches) {
+  size_t h = is_switch ? 0x51u : 0xc0u;
+  for (const Branch& b : branches) {
+    h = HashCombine(h, b.condition.size());
+    for (const MatchLiteral& m : b.condition) {
+      h = HashCombine(h, static_cast<size_t>(m.column) * 1000003u +
+                             static_cast<size_t>(m.regex.code()) * 131u +
+                             static_cast<size_t>(m.count) * 2u + (m.negated ? 1u : 0u));
+    }
+    h = HashCombine(h, b.body.size());
+    for (const Expr& e : b.body) h = HashCombine(h, e.Hash());
+  }
+  return h;
+}
+}  // namespace
+
+Program Program::Concat(std::vector<Expr> exprs) {
+  std::vector<Branch> branches(1);
+  branches[0].body = std::move(exprs);
+  size_t h = HashBranches(false, branches);
+  return Program(std::make_shared<const Rep>(Rep{false, std::move(branches), h}));
+}
+
+Program Program::Switch(std::vector<Branch> cases) {
+  size_t h = HashBranches(true, cases);
+  return Program(std::make_shared<const Rep>(Rep{true, std::move(cases), h}));
+}
+
+bool Program::is_switch() const { return rep_->is_switch; }
+const std::vector<Branch>& Program::branches() const { return rep_->branches; }
+size_t Program::Hash() const { return rep_->hash; }
+
+bool operator==(const Program& a, const Program& b) {
+  if (a.rep_ == b.rep_) return true;
+  return a.rep_->hash == b.rep_->hash && a.rep_->is_switch == b.rep_->is_switch &&
+         a.rep_->branches == b.rep_->branches;
+}
+
+namespace {
+int MaxColumn(const Expr& e) {
+  if (e.inner() != nullptr) return MaxColumn(*e.inner());
+  return e.kind() == OpKind::kConst ? -1 : e.column();
+}
+}  // namespace
+
+int Program::NumColumnsUsed() const {
+  int max_column = -1;
+  for (const Branch& b : branches()) {
+    for (const MatchLiteral& m : b.condition) max_column = std::max(max_column, m.column);
+    for (const Expr& e : b.body) max_column = std::max(max_column, MaxColumn(e));
+  }
+  return max_column + 1;
+}
+
+int Program::size() const {
+  int n = 1;
+  for (const Branch& b : branches()) {
+    n += static_cast<int>(b.condition.size());
+    for (const Expr& e : b.body) n += e.size();
+  }
+  return n;
+}
+
+std::string Program::ToString() const {
+  if (!is_switch()) return ConcatToString(exprs());
+  std::vector<std::string> cases;
+  for (const Branch& b : branches()) {
+    cases.push_back(absl::StrCat("(", ConditionToString(b.condition), ", ",
+                                 ConcatToString(b.body), ")"));
+  }
+  return absl::StrCat("Switch(", absl::StrJoin(cases, ", "), ")");
+}
+
+absl::Status ValidateExpr(const Expr& expr) { return ValidateExprAtDepth(expr, 0); }
+
+absl::Status Validate(const Program& program) {
+  if (program.branches().empty()) {
+    return absl::InvalidArgumentError("Switch needs at least one case");
+  }
+  if (!program.is_switch() && program.branches().size() != 1) {
+    return absl::InvalidArgumentError("a Concat program has exactly one branch");
+  }
+  for (const Branch& b : program.branches()) {
+    if (!program.is_switch() && !b.condition.empty()) {
+      return absl::InvalidArgumentError("a Concat program has no condition");
+    }
+    if (b.body.empty()) return absl::InvalidArgumentError("Concat needs at least one expression");
+    for (const MatchLiteral& m : b.condition) FS_RETURN_IF_ERROR(ValidateLiteral(m));
+    for (const Expr& e : b.body) FS_RETURN_IF_ERROR(ValidateExpr(e));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace flashsynth::dsl
