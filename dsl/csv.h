@@ -38,7 +38,12 @@ struct CsvRecord {
 // is wrong: a quote inside an unquoted field, text after a closing quote, an
 // unterminated quoted field (naming the line where it opened), a ragged
 // record ("record has 3 fields, the header has 2"), a cell that is not valid
-// UTF-8 or longer than max_cell_chars. An empty text gives no records.
+// UTF-8 or longer than max_cell_chars, a CR outside quotes not followed by
+// LF, or more than max_records records.
+// The position is that of the offending character (for a ragged record: its
+// first extra field, or its end; for a long cell: its start). A byte order
+// mark is not counted in line 1's columns. An empty text gives no records.
+// Runs in time linear in the text.
 //
 // Example:
 //   absl::StatusOr<std::vector<CsvRecord>> r = ParseCsv("a,b\r\n\"x,1\",\"say \"\"hi\"\"\"\n");
@@ -47,7 +52,15 @@ absl::StatusOr<std::vector<CsvRecord>> ParseCsv(std::string_view text,
                                                 const CsvOptions& options = {});
 
 // Writes one record as a CSV line ending in "\n", quoting a cell only when it
-// holds a comma, a quote, CR or LF (minimal quoting, as Python's csv module).
+// holds a comma, a quote, CR or LF (minimal quoting, as Python's csv module),
+// doubling the quotes inside. So that ParseCsv() reads back exactly the cells
+// written, two more cells are quoted: the only cell of a one-cell record when
+// it is empty (`""`, else a blank line), and a first cell starting with U+FEFF
+// (else, at the start of a text, a byte order mark).
+//
+// Example:
+//   FormatCsvRecord({"x,1", "say \"hi\"", "plain"})
+//   // == "\"x,1\",\"say \"\"hi\"\"\",plain\n"
 std::string FormatCsvRecord(const std::vector<std::string>& cells);
 
 }  // namespace flashsynth::dsl

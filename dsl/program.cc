@@ -182,8 +182,15 @@ std::optional<Op> OpByName(std::string_view name) {
   return std::nullopt;
 }
 
-std::string_view TokenTypeName(TokenType t) { return kTypeNames[static_cast<size_t>(t)]; }
-std::string_view CaseName(Case c) { return kCaseNames[static_cast<size_t>(c)]; }
+// Out-of-range values (only in hand-built, invalid programs) print as "?".
+std::string_view TokenTypeName(TokenType t) {
+  const auto i = static_cast<size_t>(t);
+  return i < kTypeNames.size() ? kTypeNames[i] : "?";
+}
+std::string_view CaseName(Case c) {
+  const auto i = static_cast<size_t>(c);
+  return i < kCaseNames.size() ? kCaseNames[i] : "?";
+}
 std::string_view BoundaryName(Boundary b) { return b == Boundary::kStart ? "Start" : "End"; }
 
 std::string QuoteString(std::string_view s) {

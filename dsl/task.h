@@ -36,8 +36,9 @@ struct Task {
 };
 
 struct TaskCsvOptions {
-  // The output column: a header name or a 1-based number as text ("3").
-  // Empty: the last column.
+  // The output column: a header name or a 1-based number as text ("3"); a
+  // name wins over a number, and the first of equal names wins. Empty: the
+  // last column.
   std::string output_column;
   // When false, an empty output cell is an example whose output is "" (the
   // benchmark suites have such examples); when true it is a row to fill.
@@ -59,7 +60,11 @@ absl::StatusOr<Task> ParseTaskCsv(std::string_view text,
                                   const TaskCsvOptions& options = {});
 
 // The task as CSV text with the same header and row order, each output cell
-// taken from `outputs` (one per row; nullopt leaves the cell as it was).
+// taken from `outputs` (one per row; nullopt, or no entry past the end of a
+// shorter vector, leaves the cell as it was; a row to fill stays empty).
+// Cells are written by FormatCsvRecord(), lines end in "\n", blank lines and
+// a byte order mark are not kept. ParseTaskCsv() with the same options reads
+// the text back to the same task, apart from TaskRow::line.
 std::string FormatTaskCsv(const Task& task,
                           const std::vector<std::optional<std::string>>& outputs);
 
