@@ -60,7 +60,7 @@ const std::vector<dsl::Program>& RealisticPrograms() {
         R"(Concat(ToCase(Title, GetUpto(x3, "@")), ConstStr(" <"), GetToken(x3, Word, 1), ConstStr(">")))",
         R"(Concat(SubStr(x4, 9, 10), ConstStr("/"), SubStr(x4, 6, 7), ConstStr("/"), SubStr(x4, 1, 4)))",
         R"(Concat(GetFirst(PropCase, 2, x1), ConstStr(" "), ToCase(AllCaps, GetToken(x3, Alphanum, -1))))",
-        R"(Switch((Match(x2, "+", 1), Concat(GetSpan(x2, " ", 1, End, Number, -1, End))), (True, Concat(GetToken(x2, Number, -1)))))",
+        R"P(Switch((Match(x2, "(", 1), Concat(GetSpan(x2, ")", 1, End, Number, -1, End))), (True, Concat(GetToken(x2, Number, -1)))))P",
         R"(Concat(Trim(Replace(".", " ", x1)), ConstStr(" - "), RemoveAll(Lower, x1)))",
     };
     auto* v = new std::vector<dsl::Program>;

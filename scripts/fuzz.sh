@@ -74,6 +74,9 @@ seed_corpus() {
       printf '\xef\xbb\xbfname,initials\nAda Lovelace,A.L.\nAlan Turing,\n' \
           >"$corpus/seed-bom.csv"
       ;;
+    parser_fuzzer)
+      seed 20 tests/fuzz/parser_seeds/*.program
+      ;;
   esac
 }
 
