@@ -168,6 +168,7 @@ std::string Apply(const Expr& e, std::string_view source) {
 // Whether `e` carries the arguments its operator needs, so that Apply()
 // may index them; malformed expressions give no output instead.
 bool WellFormed(const Expr& e) {
+  if (!IsValidOp(e.op())) return false;
   const OpInfo& info = GetOpInfo(e.op());
   if (e.args().size() != info.args.size()) return false;
   for (size_t i = 0; i < info.args.size(); ++i) {

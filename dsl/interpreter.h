@@ -25,7 +25,7 @@ using Row = std::vector<std::string>;
 //
 // Example:
 //   Program p = *Parse(R"(Concat(GetToken(Word, -1), ConstStr(", "), SubStr(1, 1)))");
-//   // Evaluate(p, {"Ada Lovelace"}) == "Lovelace, A"  -- SubStr(1, 1) is empty
+//   // Evaluate(p, {"Ada Lovelace"}) == "Lovelace, "  -- SubStr(1, 1) is empty
 std::optional<std::string> Evaluate(const Program& program, absl::Span<const std::string> row);
 
 // The output of one expression on `row`, with the same "no output" cases.

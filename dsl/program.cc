@@ -108,7 +108,9 @@ absl::Status ValidateArg(const Arg& a, ArgKind slot, std::string_view where) {
     case K::kPosition: ok = InRange(v, -kMaxPosition, kMaxPosition); break;
     case K::kIndex: ok = v != 0 && InRange(v, -kMaxIndex, kMaxIndex); break;
     case K::kType: ok = InRange(v, 0, kNumTokenTypes - 1); break;
-    case K::kRegex: ok = v < kNumTokenTypes ? v >= 0 : IsDelimiter(static_cast<char>(v)); break;
+    case K::kRegex:
+      ok = v < kNumTokenTypes ? v >= 0 : v <= 127 && IsDelimiter(static_cast<char>(v));
+      break;
     case K::kCase: ok = InRange(v, 0, kNumCases - 1); break;
     case K::kBoundary: ok = InRange(v, 0, 1); break;
     case K::kDelimiter: ok = IsDelimiter(static_cast<char>(v)) && InRange(v, 0, 127); break;
@@ -130,6 +132,7 @@ absl::Status ValidateColumn(int column, std::string_view where) {
 }
 
 absl::Status ValidateExprAtDepth(const Expr& e, int depth) {
+  if (!IsValidOp(e.op())) return absl::InvalidArgumentError("unknown operator");
   const OpInfo& info = GetOpInfo(e.op());
   if (depth > kMaxNesting) {
     return absl::InvalidArgumentError(
@@ -173,7 +176,14 @@ bool IsDelimiter(char c) {
   return c != '\0' && kDelimiters.find(c) != std::string_view::npos;
 }
 
-const OpInfo& GetOpInfo(Op op) { return OpTable()[static_cast<size_t>(op)]; }
+bool IsValidOp(Op op) { return static_cast<int>(op) < kNumOps; }
+
+const OpInfo& GetOpInfo(Op op) {
+  // An out-of-range op (only in hand-built programs) gets a nameless entry
+  // that Validate() rejects and the interpreter refuses to run.
+  static const auto* unknown = new OpInfo{Op::kConstStr, "?", OpKind::kConst, {}};
+  return IsValidOp(op) ? OpTable()[static_cast<size_t>(op)] : *unknown;
+}
 
 std::optional<Op> OpByName(std::string_view name) {
   for (const OpInfo& info : OpTable()) {

@@ -109,6 +109,8 @@ struct OpInfo {
   OpKind kind;
   std::vector<ArgKind> args;
 };
+// Whether `op` is one of the kNumOps operators.
+bool IsValidOp(Op op);
 const OpInfo& GetOpInfo(Op op);
 // The operator printed as `name`, if any.
 std::optional<Op> OpByName(std::string_view name);

@@ -93,6 +93,12 @@ TEST(ValidateTest, RejectsOutOfRangeAndMalformedPrograms) {
                             Op::kReplace, {Arg::Delimiter('x'), Arg::Delimiter(',')})})},
       {"invalid UTF-8", Program::Concat({Expr::ConstStr("\xff")})},
       {"empty Concat", Program::Concat({})},
+      {"regex code past ASCII", Program::Concat({Expr::Substring(
+                                    Op::kGetUpto, {Arg::OfRegex(Regex::FromCode(300))})})},
+      {"unknown operator", Program::Concat({Expr::Substring(static_cast<Op>(200), {})})},
+      {"type out of range", Program::Concat({Expr::Substring(
+                                Op::kGetToken, {Arg::OfType(static_cast<TokenType>(200)),
+                                                Arg::Index(1)})})},
       {"empty Switch", Program::Switch({})},
       {"column past the limit", Program::Concat({Token(TokenType::kWord, 1, kMaxColumns)})},
       {"negative column", Program::Concat({Token(TokenType::kWord, 1, -1)})},
