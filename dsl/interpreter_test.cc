@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "dsl/program.h"
 #include "gmock/gmock.h"
+#include "dsl/internal/test_shorthands.h"
 #include "gtest/gtest.h"
 
 namespace flashsynth::dsl {
@@ -25,19 +26,7 @@ namespace {
 
 using ::testing::Optional;
 
-constexpr TokenType kNumber = TokenType::kNumber;
-constexpr TokenType kWord = TokenType::kWord;
-constexpr TokenType kAlphanum = TokenType::kAlphanum;
-constexpr TokenType kAllCaps = TokenType::kAllCaps;
-constexpr TokenType kPropCase = TokenType::kPropCase;
-constexpr TokenType kLower = TokenType::kLower;
-constexpr TokenType kDigit = TokenType::kDigit;
-constexpr TokenType kChar = TokenType::kChar;
-constexpr Boundary kStart = Boundary::kStart;
-constexpr Boundary kEnd = Boundary::kEnd;
-
-Regex Re(TokenType t) { return Regex::Of(t); }
-Regex Re(char delimiter) { return Regex::Delimiter(delimiter); }
+using namespace test_shorthands;  // NOLINT: table shorthands
 
 // Builders named as the text form prints the operators. Substring ops and
 // modifications without an inner expression read x1.

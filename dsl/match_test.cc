@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "dsl/program.h"
 #include "gmock/gmock.h"
+#include "dsl/internal/test_shorthands.h"
 #include "gtest/gtest.h"
 
 namespace flashsynth::dsl {
@@ -23,17 +24,7 @@ namespace {
 
 using ::testing::ElementsAreArray;
 
-constexpr TokenType kNumber = TokenType::kNumber;
-constexpr TokenType kWord = TokenType::kWord;
-constexpr TokenType kAlphanum = TokenType::kAlphanum;
-constexpr TokenType kAllCaps = TokenType::kAllCaps;
-constexpr TokenType kPropCase = TokenType::kPropCase;
-constexpr TokenType kLower = TokenType::kLower;
-constexpr TokenType kDigit = TokenType::kDigit;
-constexpr TokenType kChar = TokenType::kChar;
-
-Regex Re(TokenType t) { return Regex::Of(t); }
-Regex Re(char delimiter) { return Regex::Delimiter(delimiter); }
+using namespace test_shorthands;  // NOLINT: table shorthands
 
 std::string RegexName(Regex r) {
   return r.is_type() ? std::string(TokenTypeName(r.type())) : QuoteString(std::string(1, r.delimiter()));
