@@ -1,5 +1,7 @@
-// End-to-end tests of the flashsynth command line.
+// End-to-end tests of the flashsynth command line: learning (the default)
+// and running a given program (--program, --program-file).
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -8,6 +10,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 
 namespace flashsynth {
 namespace {
@@ -23,6 +26,10 @@ std::string ReadAll(const std::filesystem::path& p) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
 }
 
 class CliTest : public ::testing::Test {
@@ -53,66 +60,248 @@ class CliTest : public ::testing::Test {
   std::filesystem::path dir_;
 };
 
-constexpr char kNames[] =
-    "name,formatted\nAda Lovelace,\"Lovelace, A.\"\nGrace Hopper,\nAlan Turing,\n";
-constexpr char kProgram[] =
-    "'Concat(GetToken(Word, -1), ConstStr(\", \"), GetToken(AllCaps, 1), ConstStr(\".\"))'";
+// ---------------------------------------------------------------------------
+// Learning from the examples (the default).
 
-TEST_F(CliTest, FillsTheRowsWithoutOutputAndKeepsTheRest) {
-  const std::string csv = Write("names.csv", kNames);
-  Outcome o = Run(std::string("--program ") + kProgram + " " + csv);
+struct LearnCase {
+  const char* name;
+  const char* csv;      // examples and rows to fill
+  const char* args;     // extra flags
+  const char* filled;   // the whole expected stdout
+};
+
+// Tasks a FlashFill-style learner solves from two examples.
+constexpr LearnCase kLearnCases[] = {
+    {"last name", "name,last\nAda Lovelace,Lovelace\nAlan Turing,Turing\nGrace Hopper,\n"
+                  "Edsger Dijkstra,\n",
+     "", "name,last\nAda Lovelace,Lovelace\nAlan Turing,Turing\nGrace Hopper,Hopper\n"
+         "Edsger Dijkstra,Dijkstra\n"},
+    {"initials", "name,initials\nAda Lovelace,A.L.\nGrace Hopper,G.H.\nAlan Turing,\n"
+                 "Edsger Dijkstra,\n",
+     "", "name,initials\nAda Lovelace,A.L.\nGrace Hopper,G.H.\nAlan Turing,A.T.\n"
+         "Edsger Dijkstra,E.D.\n"},
+    {"title and first name", "name,greeting\nAda Lovelace,Dr. Ada\nGrace Hopper,Dr. Grace\n"
+                             "Alan Turing,\nKatherine Johnson,\n",
+     "", "name,greeting\nAda Lovelace,Dr. Ada\nGrace Hopper,Dr. Grace\nAlan Turing,Dr. Alan\n"
+         "Katherine Johnson,Dr. Katherine\n"},
+    {"phone numbers", "phone,normalized\n(425) 555-0199,425-555-0199\n206.555.0142,206-555-0142\n"
+                      "503 555 0110,\n(212) 555-0175,\n",
+     "", "phone,normalized\n(425) 555-0199,425-555-0199\n206.555.0142,206-555-0142\n"
+         "503 555 0110,503-555-0110\n(212) 555-0175,212-555-0175\n"},
+    {"output column named, two inputs", "last,full,first\nLovelace,,Ada\nTuring,Alan Turing,Alan\n"
+                                        "Hopper,Grace Hopper,Grace\nDijkstra,,Edsger\n",
+     "--output-column full", "last,full,first\nLovelace,Ada Lovelace,Ada\nTuring,Alan Turing,Alan\n"
+                             "Hopper,Grace Hopper,Grace\nDijkstra,Edsger Dijkstra,Edsger\n"},
+};
+
+TEST_F(CliTest, LearnsFromTheExamplesAndFillsTheOtherRows) {
+  for (const LearnCase& c : kLearnCases) {
+    SCOPED_TRACE(c.name);
+    const std::string csv = Write("task.csv", c.csv);
+    Outcome o = Run(std::string(c.args) + " " + csv);
+    EXPECT_EQ(o.exit_code, 0) << o.err;
+    EXPECT_EQ(o.out, c.filled) << o.err;
+    EXPECT_TRUE(Contains(o.err, "program: ")) << o.err;
+  }
+}
+
+TEST_F(CliTest, FillsTheShippedNamesExampleLikeTheQuickStart) {
+  Outcome o = Run(std::string(FLASHSYNTH_SOURCE_DIR) + "/examples/names.csv");
   EXPECT_EQ(o.exit_code, 0) << o.err;
   EXPECT_EQ(o.out,
             "name,formatted\nAda Lovelace,\"Lovelace, A.\"\nGrace Hopper,\"Hopper, G.\"\n"
-            "Alan Turing,\"Turing, A.\"\n");
-  EXPECT_NE(o.err.find("1 example(s), 1 reproduced; 2 row(s) filled"), std::string::npos) << o.err;
+            "Alan Turing,\"Turing, A.\"\nEdsger Dijkstra,\"Dijkstra, E.\"\n"
+            "Katherine Johnson,\"Johnson, K.\"\n");
+  EXPECT_TRUE(Contains(o.err, "program: Concat(")) << o.err;
+  EXPECT_TRUE(Contains(o.err, "2 example(s) used; 3 row(s) filled; 0 ambiguous; 0 with no output"))
+      << o.err;
 }
 
-TEST_F(CliTest, RunsTheShippedExample) {
-  Outcome o = Run(std::string("--program-file ") + FLASHSYNTH_SOURCE_DIR +
-                  "/examples/names.program " + FLASHSYNTH_SOURCE_DIR + "/examples/names.csv");
+// synth/synthesizer.h's own example: both examples' initials are "A", yet
+// the documented answer reads the initial (SubStr) instead of writing the
+// constant ", A.".
+TEST_F(CliTest, ReadsTheInitialEvenWhenBothExamplesShareIt) {
+  const std::string csv = Write("names.csv",
+                                "name,formatted\nAda Lovelace,\"Lovelace, A.\"\n"
+                                "Alan Turing,\"Turing, A.\"\nGrace Hopper,\n");
+  Outcome o = Run(csv);
   EXPECT_EQ(o.exit_code, 0) << o.err;
-  EXPECT_NE(o.out.find("Grace Hopper,\"Hopper, G.\""), std::string::npos) << o.out;
+  EXPECT_TRUE(Contains(o.out, "Grace Hopper,\"Hopper, G.\"\n")) << o.out << o.err;
 }
 
-TEST_F(CliTest, ReadsStandardInputAndNamedOutputColumn) {
-  Outcome o = Run(std::string("--output-column 1 --program 'Concat(GetToken(Word, 1))' -"),
-                  "first,full\n,Ada Lovelace\n");
+TEST_F(CliTest, FillsEveryShippedSampleCsv) {
+  for (const char* name : {"names.csv", "phones.csv", "emails.csv"}) {
+    SCOPED_TRACE(name);
+    Outcome o = Run(std::string(FLASHSYNTH_SOURCE_DIR) + "/examples/" + name);
+    EXPECT_EQ(o.exit_code, 0) << o.err;
+    EXPECT_FALSE(Contains(o.out, ",\n")) << "a row was left empty:\n" << o.out << o.err;
+  }
+}
+
+TEST_F(CliTest, ReadsStandardInput) {
+  Outcome o = Run("-", "name,last\nAda Lovelace,Lovelace\nAlan Turing,Turing\nGrace Hopper,\n");
   EXPECT_EQ(o.exit_code, 0) << o.err;
-  EXPECT_EQ(o.out, "first,full\nAda,Ada Lovelace\n");
+  EXPECT_EQ(o.out, "name,last\nAda Lovelace,Lovelace\nAlan Turing,Turing\nGrace Hopper,Hopper\n");
+}
+
+TEST_F(CliTest, LearnsAndPrintsTheTableUnchangedWhenNothingIsLeftToFill) {
+  constexpr char kFull[] = "name,first\nAda Lovelace,Ada\nAlan Turing,Alan\nGrace Hopper,Grace\n";
+  const std::string csv = Write("full.csv", kFull);
+  Outcome o = Run(csv);
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_EQ(o.out, kFull);
+  EXPECT_TRUE(Contains(o.err, "program: ")) << o.err;
+  EXPECT_TRUE(Contains(o.err, "nothing to fill")) << o.err;
+}
+
+TEST_F(CliTest, ExitsOneAndNamesBothLinesWhenExamplesConflict) {
+  const std::string csv = Write(
+      "conflict.csv",
+      "name,first\nAda Lovelace,Ada\nAlan Turing,Alan\nAda Lovelace,Lovelace\nGrace Hopper,\n");
+  Outcome o = Run(csv);
+  EXPECT_EQ(o.exit_code, 1) << o.err;
+  EXPECT_EQ(o.out, "");
+  EXPECT_TRUE(Contains(o.err, "line 2: \"Ada Lovelace\" -> \"Ada\"")) << o.err;
+  EXPECT_TRUE(Contains(o.err, "line 4: \"Ada Lovelace\" -> \"Lovelace\"")) << o.err;
+  EXPECT_FALSE(Contains(o.err, "line 3:")) << o.err;
+}
+
+TEST_F(CliTest, ConflictingExamplesInJsonAreNamedByLine) {
+  const std::string csv =
+      Write("conflict.csv", "name,first\nAda Lovelace,Ada\nAda Lovelace,Lovelace\nGrace Hopper,\n");
+  const std::string out = (dir_ / "never.json").string();
+  Outcome o = Run("--json -o " + out + " " + csv);
+  EXPECT_EQ(o.exit_code, 1) << o.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  nlohmann::json j = nlohmann::json::parse(o.out, nullptr, /*allow_exceptions=*/false);
+  ASSERT_FALSE(j.is_discarded()) << o.out;
+  EXPECT_EQ(j["error"], "conflicting_examples") << j.dump(2);
+  ASSERT_EQ(j["conflicting_examples"].size(), 2u) << j.dump(2);
+  EXPECT_EQ(j["conflicting_examples"][0]["line"], 2);
+  EXPECT_EQ(j["conflicting_examples"][1]["line"], 3);
+}
+
+// Five examples of "first name", one with a typo (line 5: "Edsgar").
+constexpr char kNoisy[] =
+    "name,first\n"
+    "Ada Lovelace,Ada\n"
+    "Alan Turing,Alan\n"
+    "Grace Hopper,Grace\n"
+    "Edsger Dijkstra,Edsgar\n"
+    "Katherine Johnson,Katherine\n"
+    "Barbara Liskov,\n"
+    "Donald Knuth,\n";
+
+TEST_F(CliTest, SetsAsideOneNoisyExampleAndNamesItsLine) {
+  const std::string csv = Write("noisy.csv", kNoisy);
+  Outcome o = Run(csv);
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  // The example keeps the user's text; only the empty cells are filled.
+  EXPECT_EQ(o.out,
+            "name,first\nAda Lovelace,Ada\nAlan Turing,Alan\nGrace Hopper,Grace\n"
+            "Edsger Dijkstra,Edsgar\nKatherine Johnson,Katherine\nBarbara Liskov,Barbara\n"
+            "Donald Knuth,Donald\n");
+  EXPECT_TRUE(Contains(o.err, "line 5: suspected typo: the example says \"Edsgar\", the "
+                              "program gives \"Edsger\""))
+      << o.err;
+  EXPECT_TRUE(Contains(o.err, "suspected typo on line 5")) << o.err;
+
+  o = Run("--json " + csv);
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  nlohmann::json j = nlohmann::json::parse(o.out, nullptr, /*allow_exceptions=*/false);
+  ASSERT_FALSE(j.is_discarded()) << o.out;
+  EXPECT_EQ(j["suspected_typo"],
+            nlohmann::json({{"line", 5}, {"given", "Edsgar"}, {"program_output", "Edsger"}}));
+}
+
+// LearnOptions::tolerate_noise is off: the program must fit every example
+// (here only a Switch could) or flashsynth fails naming examples by line.
+TEST_F(CliTest, StrictFitsEveryExampleOrFails) {
+  const std::string csv = Write("noisy.csv", kNoisy);
+  Outcome o = Run("--strict --json " + csv);
+  EXPECT_FALSE(Contains(o.err, "suspected typo")) << o.err;
+  nlohmann::json j = nlohmann::json::parse(o.out, nullptr, /*allow_exceptions=*/false);
+  ASSERT_FALSE(j.is_discarded()) << o.out << o.err;
+  if (o.exit_code == 1) {
+    EXPECT_TRUE(Contains(o.err, "no program in the DSL fits the examples")) << o.err;
+    EXPECT_TRUE(Contains(o.err, "--strict")) << o.err;
+    // Every set of examples that cannot be fitted together holds line 5.
+    EXPECT_TRUE(Contains(o.err, "line 5: \"Edsger Dijkstra\" -> \"Edsgar\"") ||
+                Contains(o.err, "lines 2, 3, 4, 5, 6"))
+        << o.err;
+    return;
+  }
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_TRUE(j["suspected_typo"].is_null()) << j.dump(2);
+  for (const nlohmann::json& row : j["rows"]) {
+    if (row.contains("example")) EXPECT_EQ(row["fits"], true) << row.dump();
+  }
 }
 
 TEST_F(CliTest, WritesTheOutputFileAtomicallyAndNeverOverTheInput) {
-  const std::string csv = Write("names.csv", kNames);
+  constexpr char kTask[] = "name,last\nAda Lovelace,Lovelace\nAlan Turing,Turing\nGrace Hopper,\n";
+  const std::string csv = Write("names.csv", kTask);
   const std::string out = (dir_ / "filled.csv").string();
-  Outcome o = Run(std::string("--program ") + kProgram + " -o " + out + " " + csv);
+  Outcome o = Run("-o " + out + " " + csv);
   EXPECT_EQ(o.exit_code, 0) << o.err;
-  EXPECT_NE(ReadAll(out).find("Hopper, G."), std::string::npos);
-  for (const auto& entry : std::filesystem::directory_iterator(dir_)) {
-    EXPECT_EQ(entry.path().string().find(".tmp-"), std::string::npos) << entry.path();
-  }
-  o = Run(std::string("--program ") + kProgram + " -o " + csv + " " + csv);
-  EXPECT_EQ(o.exit_code, 2);
-  EXPECT_NE(o.err.find("refusing to overwrite"), std::string::npos) << o.err;
-  EXPECT_EQ(ReadAll(csv), kNames);
-}
-
-TEST_F(CliTest, PrintsJsonWithTheProgramAndItsAst) {
-  const std::string csv = Write("names.csv", kNames);
-  Outcome o = Run(std::string("--json --program ") + kProgram + " " + csv);
-  EXPECT_EQ(o.exit_code, 0) << o.err;
-  EXPECT_NE(o.out.find("\"ast\""), std::string::npos) << o.out;
-  EXPECT_NE(o.out.find("\"output\": \"Hopper, G.\""), std::string::npos) << o.out;
-}
-
-TEST_F(CliTest, ExitsOneWhenTheProgramContradictsAnExample) {
-  const std::string csv = Write("names.csv", "name,first\nAda Lovelace,Lovelace\nGrace Hopper,\n");
-  Outcome o = Run("--program 'Concat(GetToken(Word, 1))' " + csv);
-  EXPECT_EQ(o.exit_code, 1);
   EXPECT_EQ(o.out, "");
-  EXPECT_NE(o.err.find("line 2: the example says \"Lovelace\", the program gives \"Ada\""),
-            std::string::npos)
-      << o.err;
+  EXPECT_EQ(ReadAll(out), "name,last\nAda Lovelace,Lovelace\nAlan Turing,Turing\nGrace Hopper,Hopper\n");
+  for (const auto& entry : std::filesystem::directory_iterator(dir_)) {
+    EXPECT_FALSE(Contains(entry.path().string(), ".tmp-")) << entry.path();
+  }
+  o = Run("-o " + csv + " " + csv);
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_TRUE(Contains(o.err, "refusing to overwrite")) << o.err;
+  EXPECT_EQ(ReadAll(csv), kTask);
+  // The same file by another name.
+  o = Run("-o " + (dir_ / "." / "names.csv").string() + " " + csv);
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_EQ(ReadAll(csv), kTask);
+}
+
+TEST_F(CliTest, PrintsOneJsonObjectWithTheDocumentedFields) {
+  const std::string csv =
+      Write("names.csv", "name,last\nAda Lovelace,Lovelace\nAlan Turing,Turing\nGrace Hopper,\n");
+  Outcome o = Run("--json --alternatives 3 " + csv);
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  nlohmann::json j = nlohmann::json::parse(o.out, nullptr, /*allow_exceptions=*/false);
+  ASSERT_FALSE(j.is_discarded()) << o.out;
+  for (const char* field : {"program", "ast", "score", "rows", "ambiguous_lines", "no_output_lines",
+                            "alternatives", "suspected_typo", "timing", "examples", "examples_used",
+                            "filled", "search"}) {
+    EXPECT_TRUE(j.contains(field)) << field << " missing from " << j.dump(2);
+  }
+  EXPECT_TRUE(j["program"].is_string());
+  EXPECT_TRUE(j["ast"].contains("concat") || j["ast"].contains("switch")) << j["ast"].dump();
+  EXPECT_TRUE(j["suspected_typo"].is_null());
+  EXPECT_EQ(j["examples"], 2);
+  EXPECT_EQ(j["filled"], 1);
+  EXPECT_LE(j["alternatives"].size(), 2u);
+  for (const nlohmann::json& alt : j["alternatives"]) {
+    EXPECT_TRUE(alt["program"].is_string());
+    EXPECT_LE(alt["score"].get<double>(), j["score"].get<double>());
+  }
+  EXPECT_GE(j["timing"]["learn_seconds"].get<double>(), 0);
+  EXPECT_GE(j["timing"]["total_seconds"].get<double>(), j["timing"]["learn_seconds"].get<double>());
+  EXPECT_TRUE(j["search"].contains("states_explored"));
+  ASSERT_EQ(j["rows"].size(), 3u);
+  EXPECT_EQ(j["rows"][0], nlohmann::json({{"line", 2},
+                                          {"inputs", nlohmann::json::array({"Ada Lovelace"})},
+                                          {"example", "Lovelace"},
+                                          {"fits", true}}));
+  const nlohmann::json& filled = j["rows"][2];
+  EXPECT_EQ(filled["line"], 4);
+  EXPECT_EQ(filled["output"], "Hopper");
+  EXPECT_GT(filled["confidence"].get<double>(), 0);
+  EXPECT_LE(filled["confidence"].get<double>(), 1);
+  EXPECT_TRUE(filled["ambiguous"].is_boolean());
+  EXPECT_TRUE(filled["alternatives"].is_array());
+  // Every row marked ambiguous is in ambiguous_lines and the other way round.
+  std::vector<int> ambiguous;
+  for (const nlohmann::json& row : j["rows"]) {
+    if (row.value("ambiguous", false)) ambiguous.push_back(row["line"]);
+  }
+  EXPECT_EQ(j["ambiguous_lines"].get<std::vector<int>>(), ambiguous);
 }
 
 struct BadInput {
@@ -124,39 +313,110 @@ struct BadInput {
 
 TEST_F(CliTest, RejectsBadInputWithAClearErrorAndExitTwo) {
   const BadInput cases[] = {
-      {"ragged", "a,b\nx,y,z\n", "", "line 2"},
-      {"bad quote", "a,b\n\"x\"y,z\n", "", "line 2"},
-      {"unterminated", "a,b\n\"x,y\n", "", "line 2"},
+      {"ragged", "a,b\nx,y\nx,y,z\n", "", "line 3"},
+      {"bad quote", "a,b\nx,y\n\"x\"y,z\n", "", "line 3"},
+      {"unterminated", "a,b\nx,y\n\"x,y\n", "", "line 3"},
       {"empty file", "", "", "empty"},
-      {"non-UTF-8", "a,b\nx\xff,y\n", "", "line 2"},
-      {"missing output column", "a,b\nx,\n", "--output-column zz", "zz"},
+      {"non-UTF-8 input", "a,b\nx,y\nx\xff,y\n", "", "line 3, column 2: cell is not valid UTF-8"},
+      {"non-UTF-8 output", "a,b\nx,y\nx,\xc3(\n", "", "line 3, column 3: cell is not valid UTF-8"},
+      {"missing output column", "a,b\nx,y\n", "--output-column nope", "nope"},
+      {"output column out of range", "a,b\nx,y\n", "--output-column 3", "output column \"3\""},
       {"one column", "a\nx\n", "", "column"},
+      {"no examples", "a,b\nx,\nz,\n", "", "no examples: every output cell is empty"},
+      {"header only", "a,b\n", "", "no examples"},
+      {"no such file", nullptr, "", "cannot open"},
+      {"zero timeout", "a,b\nx,y\n", "--timeout 0", "--timeout"},
+      {"zero alternatives", "a,b\nx,y\n", "--alternatives 0", "--alternatives"},
+      {"strict with a program", "a,b\nx,y\n", "--strict --program 'Concat(ConstStr(\"k\"))'",
+       "excludes"},
+  };
+  for (const BadInput& c : cases) {
+    SCOPED_TRACE(c.name);
+    const std::string csv = c.csv ? Write("bad.csv", c.csv) : (dir_ / "absent.csv").string();
+    Outcome o = Run(std::string(c.args) + " " + csv);
+    EXPECT_EQ(o.exit_code, 2) << o.err;
+    EXPECT_TRUE(Contains(o.err, c.error)) << o.err;
+    EXPECT_FALSE(Contains(o.err, "terminate")) << o.err;
+    EXPECT_EQ(o.out, "");
+  }
+}
+
+TEST_F(CliTest, HelpDescribesTheFlagsAndExitsZero) {
+  Outcome o = Run("--help");
+  EXPECT_EQ(o.exit_code, 0);
+  for (const char* flag : {"--output-column", "--json", "--strict", "--timeout", "--alternatives",
+                           "--program", "-o,--output", "Exit status"}) {
+    EXPECT_TRUE(Contains(o.out, flag)) << flag << "\n" << o.out;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Running a given program (--program, --program-file).
+
+constexpr char kNames[] =
+    "name,formatted\nAda Lovelace,\"Lovelace, A.\"\nGrace Hopper,\nAlan Turing,\n";
+constexpr char kProgram[] =
+    "'Concat(GetToken(Word, -1), ConstStr(\", \"), GetToken(AllCaps, 1), ConstStr(\".\"))'";
+
+TEST_F(CliTest, GivenProgramFillsTheRowsWithoutOutputAndKeepsTheRest) {
+  const std::string csv = Write("names.csv", kNames);
+  Outcome o = Run(std::string("--program ") + kProgram + " " + csv);
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_EQ(o.out,
+            "name,formatted\nAda Lovelace,\"Lovelace, A.\"\nGrace Hopper,\"Hopper, G.\"\n"
+            "Alan Turing,\"Turing, A.\"\n");
+  EXPECT_TRUE(Contains(o.err, "1 example(s), 1 reproduced; 2 row(s) filled")) << o.err;
+}
+
+TEST_F(CliTest, GivenProgramFileRunsTheShippedExample) {
+  Outcome o = Run(std::string("--program-file ") + FLASHSYNTH_SOURCE_DIR +
+                  "/examples/names.program " + FLASHSYNTH_SOURCE_DIR + "/examples/names.csv");
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_TRUE(Contains(o.out, "Grace Hopper,\"Hopper, G.\"")) << o.out;
+}
+
+TEST_F(CliTest, GivenProgramReadsStandardInputAndNamedOutputColumn) {
+  Outcome o = Run(std::string("--output-column 1 --program 'Concat(GetToken(Word, 1))' -"),
+                  "first,full\n,Ada Lovelace\n");
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_EQ(o.out, "first,full\nAda,Ada Lovelace\n");
+}
+
+TEST_F(CliTest, GivenProgramPrintsJsonWithTheProgramAndItsAst) {
+  const std::string csv = Write("names.csv", kNames);
+  Outcome o = Run(std::string("--json --program ") + kProgram + " " + csv);
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  nlohmann::json j = nlohmann::json::parse(o.out, nullptr, /*allow_exceptions=*/false);
+  ASSERT_FALSE(j.is_discarded()) << o.out;
+  EXPECT_TRUE(j.contains("ast"));
+  EXPECT_EQ(j["rows"][1]["output"], "Hopper, G.");
+  EXPECT_EQ(j["rows"][0]["fits"], true);
+}
+
+TEST_F(CliTest, GivenProgramThatContradictsAnExampleExitsOne) {
+  const std::string csv = Write("names.csv", "name,first\nAda Lovelace,Lovelace\nGrace Hopper,\n");
+  Outcome o = Run("--program 'Concat(GetToken(Word, 1))' " + csv);
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_EQ(o.out, "");
+  EXPECT_TRUE(
+      Contains(o.err, "line 2: the example says \"Lovelace\", the program gives \"Ada\""))
+      << o.err;
+}
+
+TEST_F(CliTest, GivenProgramRejectsBadProgramsWithExitTwo) {
+  const BadInput cases[] = {
       {"bad program", "a,b\nx,\n", "--program 'Concat(GetToken(Verb, 1))'", "--program: line 1"},
       {"program reads x3", "a,b\nx,\n", "--program 'Concat(SubStr(x3, 1, 2))'", "reads x3"},
+      {"both programs", "a,b\nx,\n", "--program 'Concat(x1)' --program-file p", "excludes"},
+      {"missing program file", "a,b\nx,\n", "--program-file /nonexistent/p", "cannot open"},
   };
   for (const BadInput& c : cases) {
     SCOPED_TRACE(c.name);
     const std::string csv = Write("bad.csv", c.csv);
-    std::string args = c.args;
-    if (args.find("--program") == std::string::npos) args += " --program 'Concat(ConstStr(\"k\"))'";
-    Outcome o = Run(args + " " + csv);
+    Outcome o = Run(std::string(c.args) + " " + csv);
     EXPECT_EQ(o.exit_code, 2) << o.err;
-    EXPECT_NE(o.err.find(c.error), std::string::npos) << o.err;
-    EXPECT_EQ(o.err.find("terminate"), std::string::npos) << o.err;
+    EXPECT_TRUE(Contains(o.err, c.error)) << o.err;
   }
-}
-
-TEST_F(CliTest, ExplainsThatTheSynthesizerIsNotBuiltYet) {
-  const std::string csv = Write("names.csv", kNames);
-  Outcome o = Run(csv);
-  EXPECT_EQ(o.exit_code, 2);
-  EXPECT_NE(o.err.find("not built yet"), std::string::npos) << o.err;
-}
-
-TEST_F(CliTest, HelpExitsZero) {
-  Outcome o = Run("--help");
-  EXPECT_EQ(o.exit_code, 0);
-  EXPECT_NE(o.out.find("--output-column"), std::string::npos) << o.out;
 }
 
 }  // namespace

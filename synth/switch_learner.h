@@ -1,0 +1,48 @@
+// synth/switch_learner.h: conditional programs (internal to synth/).
+//
+// When no single Concat fits, FlashFill partitions the examples so that each
+// part has a Concat, then learns for each part a conjunction of Match
+// predicates that holds on its examples and fails on every example of the
+// parts after it; the last part is the default case.
+#ifndef FLASHSYNTH_SYNTH_SWITCH_LEARNER_H_
+#define FLASHSYNTH_SYNTH_SWITCH_LEARNER_H_
+
+#include <functional>
+#include <vector>
+
+#include "absl/types/span.h"
+#include "synth/concat_learner.h"
+#include "synth/synthesizer.h"
+
+namespace flashsynth::synth::internal {
+
+inline constexpr int kMaxSwitchCases = 4;
+
+// Learns Concat programs for a subset of the examples (indices into them).
+using ConcatOracle = std::function<ConcatResult(const std::vector<int>& subset)>;
+
+struct SwitchResult {
+  std::vector<Candidate> programs;  // best first; empty when none found
+  bool stopped = false;             // time ran out or cancelled
+};
+
+// LearnSwitch()
+//
+// Greedy partition: each part starts from the first example not yet placed
+// and takes every later one that still leaves the part a consistent Concat.
+// At most kMaxSwitchCases parts. The largest part becomes the default case.
+SwitchResult LearnSwitch(absl::Span<const Example> examples, const Ranker& ranker,
+                         const ConcatOracle& learn_concat);
+
+// A conjunction of Match literals true on every example in `accept` and
+// false on every example in `reject`, found by a greedy cover; literals on
+// the columns in `column_order` are preferred, in that order. nullopt when
+// the predicates cannot separate the two sets.
+std::optional<std::vector<dsl::MatchLiteral>> LearnCondition(absl::Span<const Example> examples,
+                                                             const std::vector<int>& accept,
+                                                             const std::vector<int>& reject,
+                                                             const std::vector<int>& column_order = {});
+
+}  // namespace flashsynth::synth::internal
+
+#endif  // FLASHSYNTH_SYNTH_SWITCH_LEARNER_H_

@@ -1,0 +1,347 @@
+#include "synth/synthesizer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "dsl/json.h"
+#include "dsl/parser.h"
+#include "dsl/text.h"
+#include "nlohmann/json.hpp"
+#include "synth/concat_learner.h"
+#include "synth/switch_learner.h"
+
+namespace flashsynth::synth {
+namespace {
+
+using internal::ConcatResult;
+using internal::SearchLimits;
+
+// A Concat scoring below this is contrived enough to try a Switch beside it
+// (when there are at most kMaxExamplesForRivalSwitch distinct examples; the
+// partition costs a search per example).
+constexpr double kContrivedScore = -9.0;
+constexpr size_t kMaxExamplesForRivalSwitch = 20;
+
+absl::Status CheckRow(absl::Span<const std::string> cells, size_t width, absl::string_view what) {
+  if (cells.size() != width) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " has ", cells.size(), " input cells; the first example has ", width));
+  }
+  for (size_t c = 0; c < cells.size(); ++c) {
+    if (!dsl::IsValidUtf8(cells[c])) {
+      return absl::InvalidArgumentError(absl::StrCat(what, ", input x", c + 1, ": not valid UTF-8"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckInputs(absl::Span<const Example> examples, absl::Span<const dsl::Row> rows) {
+  if (examples.empty()) return absl::InvalidArgumentError("no examples: nothing to learn from");
+  const size_t width = examples.front().inputs.size();
+  for (size_t i = 0; i < examples.size(); ++i) {
+    const std::string what = absl::StrCat("example ", i);
+    if (absl::Status s = CheckRow(examples[i].inputs, width, what); !s.ok()) return s;
+    if (!dsl::IsValidUtf8(examples[i].output)) {
+      return absl::InvalidArgumentError(absl::StrCat(what, ", output: not valid UTF-8"));
+    }
+  }
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (absl::Status s = CheckRow(rows[i], width, absl::StrCat("row to fill ", i)); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+// Edit distance between `a` and `b` (code points), or limit + 1 if larger.
+int BoundedEditDistance(const std::string& a, const std::string& b, int limit) {
+  auto chars = [](const std::string& s) {
+    std::u32string out;
+    for (size_t pos = 0; pos < s.size();) out.push_back(dsl::DecodeUtf8(s, &pos));
+    return out;
+  };
+  const std::u32string x = chars(a), y = chars(b);
+  const int n = static_cast<int>(x.size()), m = static_cast<int>(y.size());
+  if (std::abs(n - m) > limit) return limit + 1;
+  const int inf = limit + 1;
+  std::vector<int> prev(m + 1, inf), cur(m + 1, inf);
+  for (int j = 0; j <= std::min(m, limit); ++j) prev[j] = j;
+  for (int i = 1; i <= n; ++i) {
+    std::fill(cur.begin(), cur.end(), inf);
+    if (i <= limit) cur[0] = i;
+    for (int j = std::max(1, i - limit); j <= std::min(m, i + limit); ++j) {
+      const int sub = prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1);
+      cur[j] = std::min({inf, sub, prev[j] + 1, cur[j - 1] + 1});
+    }
+    std::swap(prev, cur);
+  }
+  return std::min(prev[m], inf);
+}
+
+// The learner's working set: distinct examples, each with the indices of the
+// caller's examples it stands for.
+struct Distinct {
+  std::vector<Example> examples;
+  std::vector<int> first_index;  // into the caller's examples
+};
+
+class Session {
+ public:
+  Session(absl::Span<const Example> examples, absl::Span<const dsl::Row> rows,
+          const LearnOptions& options)
+      : caller_examples_(examples), rows_(rows), options_(options),
+        ranker_(options.ranker != nullptr ? *options.ranker : DefaultRanker()) {
+    limits_.deadline = absl::Now() + options.time_budget;
+    limits_.cancel = options.cancel;
+    limits_.max_states = options.max_states;
+  }
+
+  absl::StatusOr<LearnResult> Run();
+
+ private:
+  bool FindConflict();
+  ConcatResult Concat(const std::vector<int>& subset);
+  std::vector<int> All() const {
+    std::vector<int> all(distinct_.examples.size());
+    for (size_t i = 0; i < all.size(); ++i) all[i] = static_cast<int>(i);
+    return all;
+  }
+  // Length of the longest prefix of the examples that one Concat fits.
+  int LongestFittingPrefix();
+  bool TryNoise();
+  void Explain();
+  void Finish(std::vector<Candidate> pool);
+  bool Stopped() {
+    if (options_.cancel != nullptr && options_.cancel->load()) cancelled_ = true;
+    if (absl::Now() > limits_.deadline) result_.timed_out = true;
+    return cancelled_ || result_.timed_out;
+  }
+
+  absl::Span<const Example> caller_examples_;
+  absl::Span<const dsl::Row> rows_;
+  const LearnOptions& options_;
+  const Ranker& ranker_;
+  SearchLimits limits_;
+  Distinct distinct_;
+  LearnResult result_;
+  bool cancelled_ = false;
+};
+
+bool Session::FindConflict() {
+  std::map<dsl::Row, int> by_inputs;
+  std::map<std::pair<dsl::Row, std::string>, bool> seen;
+  for (int i = 0; i < static_cast<int>(caller_examples_.size()); ++i) {
+    const Example& e = caller_examples_[i];
+    auto [it, fresh] = by_inputs.try_emplace(e.inputs, i);
+    if (!fresh && caller_examples_[it->second].output != e.output) {
+      result_.failure = Failure::kConflictingExamples;
+      result_.conflicting_examples = {it->second, i};
+      result_.failure_message = absl::StrCat(
+          "examples ", it->second, " and ", i, " have the same inputs but different outputs (\"",
+          caller_examples_[it->second].output, "\" and \"", e.output, "\"): no program can fit both");
+      return true;
+    }
+    if (seen.emplace(std::make_pair(e.inputs, e.output), true).second) {
+      distinct_.examples.push_back(e);
+      distinct_.first_index.push_back(i);
+    }
+  }
+  return false;
+}
+
+ConcatResult Session::Concat(const std::vector<int>& subset) {
+  std::vector<Example> chosen;
+  chosen.reserve(subset.size());
+  for (int i : subset) chosen.push_back(distinct_.examples[i]);
+  ConcatResult r = internal::LearnConcat(chosen, ranker_, limits_);
+  result_.states_explored += r.states;
+  if (r.cancelled) cancelled_ = true;
+  return r;
+}
+
+int Session::LongestFittingPrefix() {
+  int lo = 1, hi = static_cast<int>(distinct_.examples.size()) - 1;  // the whole set fails
+  while (lo < hi && !Stopped()) {
+    const int mid = (lo + hi + 1) / 2;
+    std::vector<int> prefix(mid);
+    for (int i = 0; i < mid; ++i) prefix[i] = i;
+    if (Concat(prefix).programs.empty()) hi = mid - 1; else lo = mid;
+  }
+  return lo;
+}
+
+// RobustFill's noise setting: one example may be a typo. It is set aside
+// only when a program fits all the others and its output on that example is
+// at most two edits (and a fifth of the text) away from what was given.
+bool Session::TryNoise() {
+  const int n = static_cast<int>(distinct_.examples.size());
+  if (!options_.tolerate_noise || n < kMinExamplesForNoise) return false;
+  const int first_failing = LongestFittingPrefix();
+  std::vector<int> suspects = {first_failing};
+  for (int i = first_failing - 1; i >= 0; --i) suspects.push_back(i);
+  for (int suspect : suspects) {
+    if (Stopped()) return false;
+    std::vector<int> others;
+    for (int i = 0; i < n; ++i) {
+      if (i != suspect) others.push_back(i);
+    }
+    ConcatResult r = Concat(others);
+    if (r.programs.empty()) continue;
+    const Example& e = distinct_.examples[suspect];
+    std::optional<std::string> got = dsl::Evaluate(r.programs.front().program, e.inputs);
+    if (!got) continue;
+    const int limit = std::max(1, std::min<int>(2, static_cast<int>(dsl::CountChars(e.output)) / 5));
+    if (BoundedEditDistance(*got, e.output, limit) > limit) continue;
+    result_.suspected_typo = distinct_.first_index[suspect];
+    result_.examples_used = n - 1;
+    Finish(std::move(r.programs));
+    return true;
+  }
+  return false;
+}
+
+// Names a smallest set of examples found that no single Concat fits.
+void Session::Explain() {
+  result_.failure = result_.timed_out ? Failure::kTimedOut : Failure::kNoProgram;
+  if (result_.timed_out) {
+    result_.failure_message = "the time budget ran out before any program fitting the examples was found";
+    return;
+  }
+  const int j = LongestFittingPrefix();
+  std::vector<int> culprits;
+  for (int i = 0; i < j && !Stopped(); ++i) {
+    if (Concat({i, j}).programs.empty()) {
+      culprits = {i, j};
+      break;
+    }
+  }
+  if (culprits.empty()) {
+    for (int i = 0; i <= j; ++i) culprits.push_back(i);
+  }
+  std::vector<int> named;
+  for (int i : culprits) named.push_back(distinct_.first_index[i]);
+  result_.conflicting_examples = named;
+  result_.failure_message = absl::StrCat(
+      "no program in the DSL fits examples ", absl::StrJoin(named, ", "), " together",
+      options_.allow_switch ? ", and no Switch of at most 4 cases separates the examples" : "");
+}
+
+// Keeps the best program per distinct behaviour on the rows to fill, best
+// first, at most max_programs.
+void Session::Finish(std::vector<Candidate> pool) {
+  std::stable_sort(pool.begin(), pool.end(),
+                   [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+  std::map<std::vector<std::optional<std::string>>, bool> behaviours;
+  std::map<std::string, bool> texts;
+  for (Candidate& c : pool) {
+    if (static_cast<int>(result_.programs.size()) >= std::max(1, options_.max_programs)) break;
+    if (!texts.emplace(c.program.ToString(), true).second) continue;
+    if (!rows_.empty()) {
+      std::vector<std::optional<std::string>> outputs;
+      outputs.reserve(rows_.size());
+      for (const dsl::Row& row : rows_) outputs.push_back(dsl::Evaluate(c.program, row));
+      if (!behaviours.emplace(std::move(outputs), true).second) continue;
+    }
+    result_.programs.push_back(std::move(c));
+  }
+}
+
+absl::StatusOr<LearnResult> Session::Run() {
+  const absl::Time start = absl::Now();
+  if (!FindConflict()) {
+    result_.examples_used = static_cast<int>(distinct_.examples.size());
+    ConcatResult all = Concat(All());
+    if (!all.programs.empty()) {
+      std::vector<Candidate> pool = std::move(all.programs);
+      // A contrived Concat (many parts, odd constants) may be a Switch in
+      // disguise: with few examples, let the two compete on score.
+      if (options_.allow_switch && pool.front().score < kContrivedScore &&
+          distinct_.examples.size() <= kMaxExamplesForRivalSwitch && !Stopped()) {
+        internal::SwitchResult sw = internal::LearnSwitch(
+            distinct_.examples, ranker_, [this](const std::vector<int>& subset) { return Concat(subset); });
+        pool.insert(pool.end(), sw.programs.begin(), sw.programs.end());
+      }
+      Finish(std::move(pool));
+    } else if (!Stopped() && !TryNoise() && !Stopped()) {
+      internal::SwitchResult sw;
+      if (options_.allow_switch && distinct_.examples.size() >= 2) {
+        sw = internal::LearnSwitch(distinct_.examples, ranker_,
+                                   [this](const std::vector<int>& subset) { return Concat(subset); });
+      }
+      if (!sw.programs.empty()) {
+        Finish(std::move(sw.programs));
+      } else if (!Stopped()) {
+        Explain();
+      }
+    }
+    if (!result_.ok() && result_.failure == Failure::kNone) Explain();
+  }
+  if (cancelled_) return absl::CancelledError("Learn() was cancelled");
+  result_.elapsed = absl::Now() - start;
+  return std::move(result_);
+}
+
+}  // namespace
+
+absl::StatusOr<LearnResult> Learn(absl::Span<const Example> examples,
+                                  absl::Span<const dsl::Row> rows_to_fill,
+                                  const LearnOptions& options) {
+  if (absl::Status s = CheckInputs(examples, rows_to_fill); !s.ok()) return s;
+  Session session(examples, rows_to_fill, options);
+  return session.Run();
+}
+
+std::vector<FilledRow> Fill(const LearnResult& result, absl::Span<const dsl::Row> rows) {
+  std::vector<FilledRow> filled;
+  filled.reserve(rows.size());
+  const double best = result.programs.empty() ? 0 : result.programs.front().score;
+  for (const dsl::Row& row : rows) {
+    FilledRow f;
+    // Outputs with their probability mass, in rank order of first appearance.
+    std::vector<std::pair<std::optional<std::string>, double>> mass;
+    double total = 0;
+    bool top_disagree = false;
+    for (const Candidate& c : result.programs) {
+      std::optional<std::string> out = dsl::Evaluate(c.program, row);
+      const double w = std::exp(c.score - best);
+      total += w;
+      auto it = std::find_if(mass.begin(), mass.end(), [&](const auto& m) { return m.first == out; });
+      if (it == mass.end()) {
+        if (!mass.empty() && best - c.score <= kAmbiguityLogOdds) top_disagree = true;
+        mass.emplace_back(std::move(out), w);
+      } else {
+        it->second += w;
+      }
+    }
+    if (!mass.empty()) {
+      f.output = mass.front().first;
+      f.confidence = total > 0 ? mass.front().second / total : 0;
+      f.ambiguous = top_disagree;
+      for (size_t i = 1; i < mass.size(); ++i) {
+        if (mass[i].first) f.alternatives.push_back(*mass[i].first);
+      }
+    }
+    filled.push_back(std::move(f));
+  }
+  return filled;
+}
+
+std::string SaveProgram(const dsl::Program& program, ProgramFormat format) {
+  if (format == ProgramFormat::kJson) return dsl::ProgramToJson(program).dump(2);
+  return program.ToString();
+}
+
+absl::StatusOr<dsl::Program> LoadProgram(std::string_view text) {
+  const size_t first = text.find_first_not_of(" \t\r\n");
+  if (first != std::string_view::npos && text[first] == '{') {
+    nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded()) return absl::InvalidArgumentError("not valid JSON");
+    return dsl::ProgramFromJson(j);
+  }
+  return dsl::Parse(text);
+}
+
+}  // namespace flashsynth::synth

@@ -1,0 +1,351 @@
+#include "synth/synthesizer.h"
+
+#include <atomic>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "dsl/interpreter.h"
+#include "dsl/sampler.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace flashsynth::synth {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+std::vector<std::string> Outputs(const LearnResult& r, const std::vector<dsl::Row>& rows) {
+  std::vector<std::string> out;
+  for (const FilledRow& f : Fill(r, rows)) out.push_back(f.output.value_or("<none>"));
+  return out;
+}
+
+// Every program returned fits every example it was not told to ignore.
+void ExpectConsistent(const LearnResult& r, const std::vector<Example>& examples) {
+  for (const Candidate& c : r.programs) {
+    for (int i = 0; i < static_cast<int>(examples.size()); ++i) {
+      if (r.suspected_typo == i) continue;
+      EXPECT_EQ(dsl::Evaluate(c.program, examples[i].inputs), examples[i].output)
+          << c.program.ToString() << " on example " << i;
+    }
+  }
+}
+
+TEST(LearnTest, LastNameCommaInitial) {
+  const std::vector<Example> examples = {{{"Ada Lovelace"}, "Lovelace, A."},
+                                         {{"Grace Hopper"}, "Hopper, G."}};
+  const std::vector<dsl::Row> rows = {{"Alan Turing"}, {"Edsger Dijkstra"}};
+  absl::StatusOr<LearnResult> r = Learn(examples, rows);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_TRUE(r->ok()) << r->failure_message;
+  ExpectConsistent(*r, examples);
+  EXPECT_THAT(Outputs(*r, rows), ElementsAre("Turing, A.", "Dijkstra, E."));
+}
+
+TEST(LearnTest, InitialFromTheInputBeatsAConstantLetterBothExamplesShare) {
+  const std::vector<Example> examples = {{{"Ada Lovelace"}, "Lovelace, A."},
+                                         {{"Alan Turing"}, "Turing, A."}};
+  const std::vector<dsl::Row> rows = {{"Grace Hopper"}};
+  absl::StatusOr<LearnResult> r = Learn(examples, rows);
+  ASSERT_TRUE(r.ok() && r->ok());
+  EXPECT_THAT(Outputs(*r, rows), ElementsAre("Hopper, G."));
+}
+
+TEST(LearnTest, TwoColumnsAndCaseChange) {
+  const std::vector<Example> examples = {{{"launa", "WITHERS"}, "Withers, L."},
+                                         {{"brendan", "HAGE"}, "Hage, B."}};
+  const std::vector<dsl::Row> rows = {{"lakenya", "EDISON"}};
+  absl::StatusOr<LearnResult> r = Learn(examples, rows);
+  ASSERT_TRUE(r.ok() && r->ok()) << r->failure_message;
+  ExpectConsistent(*r, examples);
+  EXPECT_THAT(Outputs(*r, rows), ElementsAre("Edison, L."));
+}
+
+TEST(LearnTest, PhoneNumberReformatting) {
+  const std::vector<Example> examples = {{{"938-242-504"}, "(938) 242-504"},
+                                         {{"308-916-545"}, "(308) 916-545"}};
+  const std::vector<dsl::Row> rows = {{"623-599-749"}};
+  absl::StatusOr<LearnResult> r = Learn(examples, rows);
+  ASSERT_TRUE(r.ok() && r->ok());
+  EXPECT_THAT(Outputs(*r, rows), ElementsAre("(623) 599-749"));
+}
+
+TEST(LearnTest, NonAsciiLettersAreLetters) {
+  const std::vector<Example> examples = {{{"Zoë Ågren"}, "ÅGREN"}, {{"Élodie Dürr"}, "DÜRR"}};
+  const std::vector<dsl::Row> rows = {{"Jürgen Øst"}};
+  absl::StatusOr<LearnResult> r = Learn(examples, rows);
+  ASSERT_TRUE(r.ok() && r->ok());
+  EXPECT_THAT(Outputs(*r, rows), ElementsAre("ØST"));
+}
+
+TEST(LearnTest, AllOutputsEmpty) {
+  const std::vector<Example> examples = {{{"a"}, ""}, {{"b"}, ""}};
+  absl::StatusOr<LearnResult> r = Learn(examples, {});
+  ASSERT_TRUE(r.ok() && r->ok());
+  ExpectConsistent(*r, examples);
+}
+
+TEST(LearnTest, SwitchWhenNoConcatFits) {
+  // Rows with a country keep it; the others get ", USA" appended.
+  const std::vector<Example> examples = {
+      {{"Phialdelphia, PA, USA"}, "Phialdelphia, PA, USA"},
+      {{"Los Angeles, CA"}, "Los Angeles, CA, USA"},
+      {{"Ann Arbor, MI, USA"}, "Ann Arbor, MI, USA"},
+      {{"Houston, TX"}, "Houston, TX, USA"},
+      {{"Storrs, CT, USA"}, "Storrs, CT, USA"},
+  };
+  const std::vector<dsl::Row> rows = {{"Urbana, IL"}, {"New Haven, CT, USA"}};
+  LearnOptions options;
+  options.tolerate_noise = false;
+  absl::StatusOr<LearnResult> r = Learn(examples, rows, options);
+  ASSERT_TRUE(r.ok() && r->ok()) << r->failure_message;
+  EXPECT_TRUE(r->best().is_switch()) << r->best().ToString();
+  ExpectConsistent(*r, examples);
+  EXPECT_THAT(Outputs(*r, rows), ElementsAre("Urbana, IL, USA", "New Haven, CT, USA"));
+}
+
+TEST(LearnTest, ConflictingExamplesAreNamed) {
+  const std::vector<Example> examples = {
+      {{"UCLA"}, "Los Angeles"}, {{"MIT"}, "Cambridge"}, {{"UCLA"}, "LA"}};
+  absl::StatusOr<LearnResult> r = Learn(examples, {});
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->ok());
+  EXPECT_EQ(r->failure, Failure::kConflictingExamples);
+  EXPECT_THAT(r->conflicting_examples, ElementsAre(0, 2));
+  EXPECT_THAT(r->failure_message, HasSubstr("same inputs"));
+}
+
+TEST(LearnTest, RepeatedExamplesAreNotConflicts) {
+  const std::vector<Example> examples = {
+      {{"Ducati100"}, "Ducati"}, {{"Honda125"}, "Honda"}, {{"Ducati100"}, "Ducati"}};
+  absl::StatusOr<LearnResult> r = Learn(examples, {});
+  ASSERT_TRUE(r.ok() && r->ok());
+  EXPECT_EQ(r->examples_used, 2);
+}
+
+TEST(LearnTest, NoProgramNamesTheExamples) {
+  // Distinct inputs with unrelated outputs: more cases than a Switch may have.
+  std::vector<Example> examples;
+  const char* outputs[] = {"kiwi", "plum", "fig", "lime", "pear", "date"};
+  for (int i = 0; i < 6; ++i) examples.push_back({{std::string(i + 1, 'x')}, outputs[i]});
+  LearnOptions options;
+  options.tolerate_noise = false;
+  absl::StatusOr<LearnResult> r = Learn(examples, {}, options);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->ok());
+  EXPECT_EQ(r->failure, Failure::kNoProgram);
+  EXPECT_GE(r->conflicting_examples.size(), 2u);
+  EXPECT_THAT(r->failure_message, HasSubstr("no program in the DSL fits examples"));
+}
+
+std::vector<Example> FirstNamesWithTypo() {
+  return {{{"Nancy FreeHafer"}, "Nancy"},   {{"Andrew Cencici"}, "Andrew"},
+          {{"Jan Kotas"}, "Jan"},           {{"Mariya Sergienko"}, "Mariya"},
+          {{"Edsger Dijkstra"}, "Edsgar"},  {{"Barbara Liskov"}, "Barbara"}};
+}
+
+TEST(LearnTest, OneTypoIsSetAside) {
+  const std::vector<Example> examples = FirstNamesWithTypo();
+  const std::vector<dsl::Row> rows = {{"Alan Kay"}};
+  absl::StatusOr<LearnResult> r = Learn(examples, rows);
+  ASSERT_TRUE(r.ok() && r->ok());
+  ASSERT_TRUE(r->suspected_typo.has_value());
+  EXPECT_EQ(*r->suspected_typo, 4);
+  ExpectConsistent(*r, examples);
+  EXPECT_THAT(Outputs(*r, rows), ElementsAre("Alan"));
+}
+
+TEST(LearnTest, StrictKeepsEveryExample) {
+  const std::vector<Example> examples = FirstNamesWithTypo();
+  LearnOptions options;
+  options.tolerate_noise = false;
+  absl::StatusOr<LearnResult> r = Learn(examples, {}, options);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->suspected_typo.has_value());
+  // Either a program that fits all six (a Switch) or none.
+  ExpectConsistent(*r, examples);
+}
+
+TEST(LearnTest, TooFewExamplesForNoise) {
+  const std::vector<Example> examples = {
+      {{"Nancy FreeHafer"}, "Nancy"}, {{"Andrew Cencici"}, "Andrew"}, {{"Edsger Dijkstra"}, "Edsgar"}};
+  LearnOptions options;
+  options.allow_switch = false;
+  absl::StatusOr<LearnResult> r = Learn(examples, {}, options);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->suspected_typo.has_value());
+  ExpectConsistent(*r, examples);
+}
+
+TEST(LearnTest, BadInputIsRefused) {
+  EXPECT_EQ(Learn({}, {}).status().code(), absl::StatusCode::kInvalidArgument);
+  const std::vector<Example> ragged = {{{"a", "b"}, "a"}, {{"c"}, "c"}};
+  EXPECT_THAT(std::string(Learn(ragged, {}).status().message()), HasSubstr("example 1"));
+  const std::vector<Example> bad_utf8 = {{{"ab\xff"}, "a"}};
+  EXPECT_THAT(std::string(Learn(bad_utf8, {}).status().message()), HasSubstr("not valid UTF-8"));
+  const std::vector<Example> ok = {{{"ab"}, "a"}};
+  const std::vector<dsl::Row> bad_row = {{"\xc3"}};
+  EXPECT_THAT(std::string(Learn(ok, bad_row).status().message()), HasSubstr("row to fill 0"));
+}
+
+TEST(LearnTest, CancelIsHonored) {
+  std::atomic<bool> cancel{true};
+  LearnOptions options;
+  options.cancel = &cancel;
+  const std::vector<Example> examples = {{{"Ada Lovelace"}, "Lovelace"}};
+  EXPECT_EQ(Learn(examples, {}, options).status().code(), absl::StatusCode::kCancelled);
+}
+
+// Long cells: 10,000 characters of words and numbers, the output a token
+// near the end. The search must stay within its budget and bounds.
+TEST(LearnTest, TenThousandCharacterCells) {
+  auto cell = [](int seed) {
+    std::string s;
+    while (s.size() < 10'000) s += "word" + std::to_string(seed * 7919 + s.size()) + " ";
+    s.resize(9'990);
+    return s + " ID" + std::to_string(1000 + seed);
+  };
+  std::vector<Example> examples;
+  for (int i = 0; i < 3; ++i) examples.push_back({{cell(i)}, "ID" + std::to_string(1000 + i)});
+  const std::vector<dsl::Row> rows = {{cell(7)}};
+  LearnOptions options;
+  options.time_budget = absl::Seconds(20);
+  absl::StatusOr<LearnResult> r = Learn(examples, rows, options);
+  ASSERT_TRUE(r.ok() && r->ok()) << r->failure_message;
+  ExpectConsistent(*r, examples);
+  EXPECT_THAT(Outputs(*r, rows), ElementsAre("ID1007"));
+  EXPECT_LE(r->states_explored, options.max_states * 4);
+}
+
+// A copy of a whole 10,000-character cell, upper-cased.
+TEST(LearnTest, TenThousandCharacterOutputs) {
+  auto cell = [](char c) { return std::string(5'000, c) + std::string(5'000, 'b'); };
+  const std::vector<Example> examples = {{{cell('a')}, std::string(5'000, 'A') + std::string(5'000, 'B')},
+                                         {{cell('c')}, std::string(5'000, 'C') + std::string(5'000, 'B')}};
+  absl::StatusOr<LearnResult> r = Learn(examples, {});
+  ASSERT_TRUE(r.ok() && r->ok()) << r->failure_message;
+  ExpectConsistent(*r, examples);
+}
+
+// A thousand examples (all distinct) and a thousand rows to fill.
+TEST(LearnTest, ThousandRows) {
+  std::vector<Example> examples;
+  std::vector<dsl::Row> rows;
+  for (int i = 0; i < 1000; ++i) {
+    const std::string a = std::to_string(100 + i % 900), b = std::to_string(200 + (i * 37) % 700);
+    const std::string c = std::to_string(300 + (i * 91) % 600);
+    examples.push_back({{a + "-" + b + "-" + c}, "(" + a + ") " + b + "-" + c});
+    rows.push_back({c + "-" + a + "-" + b});
+  }
+  absl::StatusOr<LearnResult> r = Learn(examples, rows);
+  ASSERT_TRUE(r.ok() && r->ok()) << r->failure_message;
+  EXPECT_EQ(r->examples_used, 1000);
+  const std::vector<FilledRow> filled = Fill(*r, rows);
+  ASSERT_EQ(filled.size(), 1000u);
+  EXPECT_EQ(filled[0].output, "(300) 100-200");
+}
+
+TEST(FillTest, AmbiguousRowsAreFlagged) {
+  // One example cannot tell "the first word" from "the first letters-and-
+  // digits run"; rows where the two differ are ambiguous.
+  const std::vector<Example> examples = {{{"ab cd"}, "ab"}};
+  const std::vector<dsl::Row> rows = {{"ef gh"}, {"x1y2 zz"}};
+  absl::StatusOr<LearnResult> r = Learn(examples, rows);
+  ASSERT_TRUE(r.ok() && r->ok());
+  ASSERT_GE(r->programs.size(), 2u);
+  const std::vector<FilledRow> filled = Fill(*r, rows);
+  EXPECT_FALSE(filled[0].ambiguous);
+  EXPECT_DOUBLE_EQ(filled[0].confidence, 1.0);
+  EXPECT_TRUE(filled[1].ambiguous);
+  EXPECT_LT(filled[1].confidence, 1.0);
+  EXPECT_FALSE(filled[1].alternatives.empty());
+}
+
+TEST(FillTest, CandidatesAreDistinctOnTheRows) {
+  const std::vector<Example> examples = {{{"ab cd"}, "ab"}};
+  const std::vector<dsl::Row> rows = {{"ef gh"}, {"x1y2 zz"}, {"K9 q"}};
+  absl::StatusOr<LearnResult> r = Learn(examples, rows);
+  ASSERT_TRUE(r.ok() && r->ok());
+  std::vector<std::vector<std::optional<std::string>>> seen;
+  for (const Candidate& c : r->programs) {
+    std::vector<std::optional<std::string>> outs;
+    for (const dsl::Row& row : rows) outs.push_back(dsl::Evaluate(c.program, row));
+    EXPECT_EQ(std::count(seen.begin(), seen.end(), outs), 0) << c.program.ToString();
+    seen.push_back(outs);
+  }
+  for (size_t i = 1; i < r->programs.size(); ++i) {
+    EXPECT_GE(r->programs[i - 1].score, r->programs[i].score);
+  }
+}
+
+TEST(ProgramIoTest, SaveAndLoadRoundTrip) {
+  const std::vector<Example> examples = {{{"Ada Lovelace"}, "Lovelace, A."},
+                                         {{"Grace Hopper"}, "Hopper, G."}};
+  absl::StatusOr<LearnResult> r = Learn(examples, {});
+  ASSERT_TRUE(r.ok() && r->ok());
+  for (ProgramFormat f : {ProgramFormat::kText, ProgramFormat::kJson}) {
+    absl::StatusOr<dsl::Program> back = LoadProgram(SaveProgram(r->best(), f));
+    ASSERT_TRUE(back.ok()) << back.status();
+    EXPECT_EQ(*back, r->best());
+  }
+  EXPECT_FALSE(LoadProgram("Concat(GetToken(Word").ok());
+  EXPECT_FALSE(LoadProgram("{\"concat\": [").ok());
+}
+
+// Concurrent Learn() calls give the same answers as sequential ones.
+TEST(ConcurrencyTest, ParallelLearnMatchesSequential) {
+  // Short programs, so that no search depends on the budget (which would
+  // make the outcome depend on timing).
+  dsl::SamplerOptions small = dsl::SamplerOptions::RobustFill();
+  small.max_expressions = 3;
+  dsl::Sampler sampler(small, 11);
+  std::vector<dsl::SampledTask> tasks;
+  for (int i = 0; i < 8; ++i) tasks.push_back(sampler.Next());
+  auto learn = [&](int i) {
+    std::vector<Example> ex;
+    for (size_t k = 0; k < tasks[i].inputs.size(); ++k) ex.push_back({tasks[i].inputs[k], tasks[i].outputs[k]});
+    LearnOptions options;
+    options.time_budget = absl::Seconds(30);
+    absl::StatusOr<LearnResult> r = Learn(ex, {}, options);
+    return r.ok() && r->ok() ? r->best().ToString() : std::string("<none>");
+  };
+  std::vector<std::string> sequential(tasks.size()), parallel(tasks.size());
+  for (size_t i = 0; i < tasks.size(); ++i) sequential[i] = learn(static_cast<int>(i));
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    threads.emplace_back([&, i] { parallel[i] = learn(static_cast<int>(i)); });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(sequential, parallel);
+}
+
+// Sampled RobustFill tasks of 1-4 expressions: a consistent program for
+// nearly all of them.
+TEST(RecoveryTest, SampledTasksGetConsistentPrograms) {
+  dsl::SamplerOptions options = dsl::SamplerOptions::RobustFill();
+  options.max_expressions = 4;
+  dsl::Sampler sampler(options, 2017);
+  int solved = 0;
+  const int n = 40;
+  for (int i = 0; i < n; ++i) {
+    dsl::SampledTask t = sampler.Next();
+    std::vector<Example> ex;
+    for (size_t k = 0; k < t.inputs.size(); ++k) ex.push_back({t.inputs[k], t.outputs[k]});
+    LearnOptions learn_options;
+    learn_options.time_budget = absl::Seconds(2);
+    absl::StatusOr<LearnResult> r = Learn(ex, {}, learn_options);
+    ASSERT_TRUE(r.ok());
+    if (r->ok()) {
+      ++solved;
+      ExpectConsistent(*r, ex);
+    }
+  }
+  EXPECT_GE(solved, n * 9 / 10);
+  std::cout << "consistent programs for " << solved << " of " << n << " sampled tasks\n";
+}
+
+}  // namespace
+}  // namespace flashsynth::synth
