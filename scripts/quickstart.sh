@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh
-build/bin/flashsynth --program-file examples/names.program examples/names.csv
+build/bin/flashsynth examples/names.csv
