@@ -81,9 +81,10 @@ std::optional<std::vector<dsl::MatchLiteral>> LearnCondition(absl::Span<const Ex
   std::vector<dsl::MatchLiteral> condition;
   while (!left.empty()) {
     // Most rejected examples excluded first, then literals on the columns
-    // the case reads, then token classes before Char (a length rarely means
-    // anything to the user), then the widest margin between the counts
-    // accepted and those excluded, then the earlier candidate.
+    // the case reads, then delimiters before token classes before Char (a
+    // length rarely means anything to the user), then the widest margin
+    // between the counts accepted and those excluded, then the earlier
+    // candidate.
     int best = -1;
     std::tuple<size_t, int, int, int> best_key{0, 0, 0, 0};
     for (int i = 0; i < static_cast<int>(candidates.size()); ++i) {
@@ -99,8 +100,11 @@ std::optional<std::vector<dsl::MatchLiteral>> LearnCondition(absl::Span<const Ex
       if (excluded == 0) continue;
       const bool preferred =
           std::find(column_order.begin(), column_order.end(), cand.lit.column) != column_order.end();
-      const bool is_char = cand.r == static_cast<int>(dsl::TokenType::kChar);
-      const std::tuple<size_t, int, int, int> key{excluded, preferred ? 1 : 0, is_char ? 0 : 1, margin};
+      // Punctuation is the most telling structure, Char counts the least.
+      const int kind = cand.r >= dsl::kNumTokenTypes                      ? 2
+                       : cand.r == static_cast<int>(dsl::TokenType::kChar) ? 0
+                                                                           : 1;
+      const std::tuple<size_t, int, int, int> key{excluded, preferred ? 1 : 0, kind, margin};
       if (best < 0 || key > best_key) {
         best = i;
         best_key = key;
