@@ -37,7 +37,7 @@ inline constexpr int kMaxConstPiece = 64;
 struct SearchLimits {
   absl::Time deadline = absl::InfiniteFuture();
   const std::atomic<bool>* cancel = nullptr;
-  int64_t max_states = 200'000;
+  int64_t max_states = 100'000;
   int alternatives_per_edge = 4;  // atoms kept per (state, next state)
   int k_best = 24;                // paths kept per state
 };

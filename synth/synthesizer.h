@@ -64,8 +64,10 @@ struct LearnOptions {
   // Scores candidate programs; null means DefaultRanker().
   const Ranker* ranker = nullptr;
   // Memory bound: the most position tuples the intersected version space may
-  // hold. The search degrades (fewer alternatives), never fails, past it.
-  int64_t max_states = 200'000;
+  // hold (about 6 KB each with their edges, so the default keeps one search
+  // under ~0.6 GB). The search degrades (fewer alternatives, or no program
+  // where one needs more tuples), never crashes, past it.
+  int64_t max_states = 100'000;
 };
 
 inline constexpr int kMinExamplesForNoise = 4;
