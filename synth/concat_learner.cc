@@ -12,6 +12,7 @@
 #include "dsl/interpreter.h"
 #include "dsl/match.h"
 #include "dsl/text.h"
+#include "synth/evidence.h"
 
 namespace flashsynth::synth::internal {
 namespace {
@@ -170,26 +171,11 @@ struct Cell {
   }
 };
 
-// Token class of a character, for cut points: digits, upper-case letters,
-// other letters, and each other character its own class.
-int CutClass(char32_t c) {
-  if (dsl::IsDigit(c)) return 1;
-  if (dsl::IsUpper(c)) return 2;
-  if (dsl::IsLetter(c)) return 3;
-  return 4 + static_cast<int>(c);
-}
-
 // Where an output may be cut between two atoms when cuts are restricted:
-// its ends and the seams between tokens (an upper-case letter followed by
-// a lower-case one is one token, "Ada"; the reverse is a seam, "McCoy").
+// its seams (evidence.h: its ends and the changes of token class).
 std::vector<char> CutPoints(const std::u32string& s) {
   std::vector<char> cut(s.size() + 1, 0);
-  cut[0] = 1;
-  cut[s.size()] = 1;
-  for (size_t q = 1; q < s.size(); ++q) {
-    const int a = CutClass(s[q - 1]), b = CutClass(s[q]);
-    cut[q] = a != b && !(a == 2 && b == 3);
-  }
+  for (size_t q = 0; q <= s.size(); ++q) cut[q] = IsSeam(s, q);
   return cut;
 }
 
