@@ -160,6 +160,8 @@ ConcatResult Session::Concat(const std::vector<int>& subset) {
   ConcatResult r = internal::LearnConcat(chosen, ranker_, limits_);
   result_.states_explored += r.states;
   if (r.cancelled) cancelled_ = true;
+  // The search returns what it found when the budget runs out; say so.
+  if (r.timed_out && absl::Now() > limits_.deadline) result_.timed_out = true;
   return r;
 }
 
