@@ -80,17 +80,8 @@ absl::StatusOr<std::optional<std::string>> EvaluateWithZ3(const dsl::Program& pr
                                                           const dsl::Row& row,
                                                           const SolverOptions& options) {
   FS_RETURN_IF_ERROR(dsl::Validate(program));
-  auto ctx = std::make_unique<z3::context>();
-  absl::StatusOr<std::optional<std::string>> result;
-  try {
-    result = Run(*ctx, program, row, options);
-  } catch (const internal::DeadlineExceeded&) {
-    result = absl::DeadlineExceededError("the budget ran out while encoding");
-  } catch (const z3::exception& e) {
-    result = absl::InternalError(absl::StrCat("z3: ", e.msg()));
-  }
-  internal::ReleaseInBackground(std::move(ctx));
-  return result;
+  return internal::RunInFreshContext<std::optional<std::string>>(
+      [&](z3::context& ctx) { return Run(ctx, program, row, options); });
 }
 
 }  // namespace flashsynth::solver

@@ -229,17 +229,8 @@ absl::StatusOr<std::optional<dsl::Program>> FillHoles(const Sketch& sketch,
                                                       const SolverOptions& options) {
   FS_RETURN_IF_ERROR(dsl::Validate(sketch.program));
   FS_RETURN_IF_ERROR(CheckExamples(inputs, outputs, options.max_length));
-  auto ctx = std::make_unique<z3::context>();
-  absl::StatusOr<std::optional<dsl::Program>> result;
-  try {
-    result = Fill(*ctx, sketch, inputs, outputs, options);
-  } catch (const internal::DeadlineExceeded&) {
-    result = absl::DeadlineExceededError("the budget ran out while encoding");
-  } catch (const z3::exception& e) {
-    result = absl::InternalError(absl::StrCat("z3: ", e.msg()));
-  }
-  internal::ReleaseInBackground(std::move(ctx));
-  return result;
+  return internal::RunInFreshContext<std::optional<dsl::Program>>(
+      [&](z3::context& ctx) { return Fill(ctx, sketch, inputs, outputs, options); });
 }
 
 }  // namespace flashsynth::solver

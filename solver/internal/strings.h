@@ -190,6 +190,24 @@ class Builder {
 // Every term of `ctx` must already be released.
 void ReleaseInBackground(std::unique_ptr<z3::context> ctx);
 
+// Runs `body(ctx)` on a fresh context: the encoder's deadline becomes
+// kDeadlineExceeded, a Z3 exception kInternal, and the context is deleted in
+// the background. Every public entry point goes through here.
+template <typename T, typename Body>
+absl::StatusOr<T> RunInFreshContext(Body body) {
+  auto ctx = std::make_unique<z3::context>();
+  absl::StatusOr<T> result;
+  try {
+    result = body(*ctx);
+  } catch (const DeadlineExceeded&) {
+    result = absl::DeadlineExceededError("the budget ran out while encoding");
+  } catch (const z3::exception& e) {
+    result = absl::InternalError(std::string("z3: ") + e.msg());
+  }
+  ReleaseInBackground(std::move(ctx));
+  return result;
+}
+
 // Helpers shared by the encoders.
 std::u32string ToU32(std::string_view utf8);  // valid UTF-8
 std::string FromU32(const std::u32string& s);
