@@ -12,6 +12,7 @@
 #include "dsl/interpreter.h"
 #include "dsl/match.h"
 #include "dsl/text.h"
+#include "synth/regex_slots.h"
 #include "synth/evidence.h"
 
 namespace flashsynth::synth::internal {
@@ -112,14 +113,7 @@ size_t CommonExtension(size_t a_len, size_t i, size_t b_len, size_t j, HashFn sa
 }
 
 // ---------------------------------------------------------------------------
-// Regexes: 8 token types then the 21 delimiters.
-
-constexpr int kNumRegexes = dsl::kNumTokenTypes + static_cast<int>(dsl::kDelimiters.size());
-
-Regex RegexAt(int slot) {
-  return slot < dsl::kNumTokenTypes ? Regex::Of(static_cast<TokenType>(slot))
-                                    : Regex::Delimiter(dsl::kDelimiters[slot - dsl::kNumTokenTypes]);
-}
+// Regexes are numbered by slot (regex_slots.h).
 
 int IndexOfSlot(int i) { return i < dsl::kMaxIndex ? i + 1 : dsl::kMaxIndex - 1 - i; }  // 0..9 -> 1..5,-1..-5
 constexpr int kNumIndexSlots = 2 * dsl::kMaxIndex;

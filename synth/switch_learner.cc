@@ -8,17 +8,11 @@
 #include "dsl/interpreter.h"
 #include "dsl/match.h"
 #include "dsl/text.h"
+#include "synth/regex_slots.h"
 
 namespace flashsynth::synth::internal {
 namespace {
 
-constexpr int kNumRegexes = dsl::kNumTokenTypes + static_cast<int>(dsl::kDelimiters.size());
-
-dsl::Regex RegexAt(int slot) {
-  return slot < dsl::kNumTokenTypes
-             ? dsl::Regex::Of(static_cast<dsl::TokenType>(slot))
-             : dsl::Regex::Delimiter(dsl::kDelimiters[slot - dsl::kNumTokenTypes]);
-}
 
 // Match counts, capped at the DSL's bound: counts[example][column][regex].
 using Counts = std::vector<std::vector<std::vector<int>>>;
