@@ -1,6 +1,7 @@
 #include "synth/evidence.h"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 
 #include "dsl/text.h"
@@ -96,6 +97,57 @@ double SeamPenalty(const dsl::Program& program, absl::Span<const Example> exampl
     }
   }
   return kSeamCharge * breaks / static_cast<double>(rows.size());
+}
+
+namespace {
+
+// Occurrences of each punctuation character of `text`.
+std::map<char32_t, int> Punctuation(const std::string& text) {
+  std::map<char32_t, int> counts;
+  for (size_t pos = 0; pos < text.size();) {
+    const char32_t c = dsl::DecodeUtf8(text, &pos);
+    if (!dsl::IsLetter(c) && !dsl::IsDigit(c) && !dsl::IsSpace(c)) ++counts[c];
+  }
+  return counts;
+}
+
+}  // namespace
+
+double ShapePenalty(const dsl::Program& program, absl::Span<const Example> examples,
+                    absl::Span<const dsl::Row> rows) {
+  if (rows.empty() || examples.empty()) return 0;
+  // Range of each character's count over the example outputs; a character
+  // missing from an output counts 0 there.
+  std::map<char32_t, std::pair<int, int>> range;
+  std::vector<std::map<char32_t, int>> seen;
+  for (const Example& e : examples) seen.push_back(Punctuation(e.output));
+  for (const auto& counts : seen) {
+    for (const auto& [c, n] : counts) range.emplace(c, std::make_pair(n, n));
+  }
+  for (auto& [c, lo_hi] : range) {
+    for (const auto& counts : seen) {
+      const auto it = counts.find(c);
+      const int n = it == counts.end() ? 0 : it->second;
+      lo_hi.first = std::min(lo_hi.first, n);
+      lo_hi.second = std::max(lo_hi.second, n);
+    }
+  }
+  int off = 0;
+  for (const dsl::Row& row : rows) {
+    const std::optional<std::string> out = dsl::Evaluate(program, row);
+    if (!out) continue;
+    const std::map<char32_t, int> counts = Punctuation(*out);
+    bool in_range = true;
+    for (const auto& [c, n] : counts) {
+      const auto it = range.find(c);
+      if (it == range.end() || n < it->second.first || n > it->second.second) in_range = false;
+    }
+    for (const auto& [c, lo_hi] : range) {
+      if (lo_hi.first > 0 && counts.find(c) == counts.end()) in_range = false;
+    }
+    if (!in_range) ++off;
+  }
+  return kShapeCharge * off / static_cast<double>(rows.size());
 }
 
 }  // namespace flashsynth::synth::internal

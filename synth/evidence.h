@@ -34,6 +34,15 @@ inline constexpr double kSeamCharge = 20.0;
 double SeamPenalty(const dsl::Program& program, absl::Span<const Example> examples,
                    absl::Span<const dsl::Row> rows);
 
+// Per-row score charge (>= 0) for `program`'s outputs on the rows to fill
+// whose punctuation (characters that are neither letters, digits nor white
+// space) is out of the examples' range: for some character, more or fewer
+// occurrences than any example output has. kShapeCharge when every row is
+// off, proportionally less otherwise; rows with no output are not judged.
+inline constexpr double kShapeCharge = 10.0;
+double ShapePenalty(const dsl::Program& program, absl::Span<const Example> examples,
+                    absl::Span<const dsl::Row> rows);
+
 }  // namespace flashsynth::synth::internal
 
 #endif  // FLASHSYNTH_SYNTH_EVIDENCE_H_

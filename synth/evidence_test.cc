@@ -44,5 +44,25 @@ TEST(SeamPenaltyTest, JudgesTheCaseThatRuns) {
   EXPECT_DOUBLE_EQ(SeamPenalty(p, examples, rows), kSeamCharge);
 }
 
+TEST(ShapePenaltyTest, ChargesOutputsWithPunctuationNoExampleHas) {
+  const std::vector<Example> examples = {{{"a, b"}, "a, b, c"}, {{"d"}, "d, x, y"}};
+  const std::vector<dsl::Row> rows = {{"p, q, r"}, {"s"}};
+  // Appending ", c" gives three commas to "p, q, r" and one to "s"; every
+  // example output has two.
+  EXPECT_DOUBLE_EQ(ShapePenalty(P(R"(Concat(SubStr(1, 0), ConstStr(", c")))"), examples, rows),
+                   kShapeCharge);
+  // The copy is off only on "s", which has no comma.
+  EXPECT_DOUBLE_EQ(ShapePenalty(P("Concat(SubStr(1, 0))"), examples, rows), kShapeCharge / 2);
+  EXPECT_DOUBLE_EQ(ShapePenalty(P(R"(Concat(ConstStr("u, v, w")))"), examples, rows), 0);
+  EXPECT_DOUBLE_EQ(ShapePenalty(P("Concat(SubStr(1, 0))"), examples, {}), 0);
+}
+
+TEST(ShapePenaltyTest, LettersDigitsAndSpacesDoNotCount) {
+  const std::vector<Example> examples = {{{"ab"}, "ab 12"}};
+  const std::vector<dsl::Row> rows = {{"abc def 1234"}};
+  EXPECT_DOUBLE_EQ(ShapePenalty(P("Concat(SubStr(1, 0))"), examples, rows), 0);
+  EXPECT_DOUBLE_EQ(ShapePenalty(P(R"(Concat(SubStr(1, 0), ConstStr("!")))"), examples, rows), kShapeCharge);
+}
+
 }  // namespace
 }  // namespace flashsynth::synth::internal

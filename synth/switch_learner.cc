@@ -37,19 +37,18 @@ bool Holds(const dsl::MatchLiteral& lit, int count) { return (count >= lit.count
 
 }  // namespace
 
-std::optional<std::vector<dsl::MatchLiteral>> LearnCondition(absl::Span<const Example> examples,
-                                                             const std::vector<int>& accept,
-                                                             const std::vector<int>& reject,
-                                                             const std::vector<int>& column_order) {
-  if (accept.empty()) return std::nullopt;
-  const Counts counts = CountMatches(examples);
-  const int columns = static_cast<int>(examples.front().inputs.size());
-  // Candidate literals that hold on every accepted example: for each column
-  // and regex, "at least min" and "fewer than max + 1".
-  struct Literal {
-    dsl::MatchLiteral lit;
-    int r;
-  };
+namespace {
+
+// A Match literal that holds on every accepted example, with its regex slot.
+struct Literal {
+  dsl::MatchLiteral lit;
+  int r;
+};
+
+// Candidate literals: for each column and regex, "at least min" and "fewer
+// than max + 1" over the accepted examples; columns in `column_order` first.
+std::vector<Literal> CandidateLiterals(const Counts& counts, int columns, const std::vector<int>& accept,
+                                       const std::vector<int>& column_order) {
   std::vector<Literal> candidates;
   std::vector<int> regex_order;
   for (int r = 0; r < kNumRegexes; ++r) {
@@ -71,49 +70,103 @@ std::optional<std::vector<dsl::MatchLiteral>> LearnCondition(absl::Span<const Ex
       if (hi + 1 <= dsl::kMaxMatchCount) candidates.push_back({{c, RegexAt(r), hi + 1, true}, r});
     }
   }
-  std::vector<int> left = reject;
+  return candidates;
+}
+
+// How good a literal is against the rejected examples still `left`: most
+// of them excluded first, then literals on the columns the case reads, then
+// delimiters before token classes before Char (a length rarely means
+// anything to the user), then the widest margin between the counts
+// accepted and those excluded. Zero exclusions: not useful.
+using LiteralKey = std::tuple<size_t, int, int, int>;
+
+LiteralKey KeyOf(const Literal& cand, const Counts& counts, const std::vector<int>& left,
+                 const std::vector<int>& column_order) {
+  size_t excluded = 0;
+  int margin = dsl::kMaxMatchCount;
+  for (int k : left) {
+    const int count = counts[k][cand.lit.column][cand.r];
+    if (Holds(cand.lit, count)) continue;
+    ++excluded;
+    margin = std::min(margin, cand.lit.negated ? count - (cand.lit.count - 1) : cand.lit.count - count);
+  }
+  const bool preferred =
+      std::find(column_order.begin(), column_order.end(), cand.lit.column) != column_order.end();
+  // Punctuation is the most telling structure, Char counts the least.
+  const int kind = cand.r >= dsl::kNumTokenTypes                      ? 2
+                   : cand.r == static_cast<int>(dsl::TokenType::kChar) ? 0
+                                                                       : 1;
+  return {excluded, preferred ? 1 : 0, kind, margin};
+}
+
+// Greedy cover of `left` starting with `first`; nullopt when it stalls.
+std::optional<std::vector<dsl::MatchLiteral>> CoverFrom(const Literal& first, const std::vector<Literal>& candidates,
+                                                        const Counts& counts, std::vector<int> left,
+                                                        const std::vector<int>& column_order) {
   std::vector<dsl::MatchLiteral> condition;
-  while (!left.empty()) {
-    // Most rejected examples excluded first, then literals on the columns
-    // the case reads, then delimiters before token classes before Char (a
-    // length rarely means anything to the user), then the widest margin
-    // between the counts accepted and those excluded, then the earlier
-    // candidate.
-    int best = -1;
-    std::tuple<size_t, int, int, int> best_key{0, 0, 0, 0};
-    for (int i = 0; i < static_cast<int>(candidates.size()); ++i) {
-      const Literal& cand = candidates[i];
-      size_t excluded = 0;
-      int margin = dsl::kMaxMatchCount;
-      for (int k : left) {
-        const int count = counts[k][cand.lit.column][cand.r];
-        if (Holds(cand.lit, count)) continue;
-        ++excluded;
-        margin = std::min(margin, cand.lit.negated ? count - (cand.lit.count - 1) : cand.lit.count - count);
-      }
-      if (excluded == 0) continue;
-      const bool preferred =
-          std::find(column_order.begin(), column_order.end(), cand.lit.column) != column_order.end();
-      // Punctuation is the most telling structure, Char counts the least.
-      const int kind = cand.r >= dsl::kNumTokenTypes                      ? 2
-                       : cand.r == static_cast<int>(dsl::TokenType::kChar) ? 0
-                                                                           : 1;
-      const std::tuple<size_t, int, int, int> key{excluded, preferred ? 1 : 0, kind, margin};
-      if (best < 0 || key > best_key) {
-        best = i;
+  const Literal* chosen = &first;
+  while (true) {
+    condition.push_back(chosen->lit);
+    left.erase(std::remove_if(left.begin(), left.end(),
+                              [&](int k) { return !Holds(chosen->lit, counts[k][chosen->lit.column][chosen->r]); }),
+               left.end());
+    if (left.empty()) return condition;
+    chosen = nullptr;
+    LiteralKey best_key{0, 0, 0, 0};
+    for (const Literal& cand : candidates) {
+      const LiteralKey key = KeyOf(cand, counts, left, column_order);
+      if (std::get<0>(key) > 0 && (chosen == nullptr || key > best_key)) {
+        chosen = &cand;
         best_key = key;
       }
     }
-    if (best < 0) return std::nullopt;
-    const Literal chosen = candidates[best];
-    condition.push_back(chosen.lit);
-    left.erase(std::remove_if(left.begin(), left.end(),
-                              [&](int k) {
-                                return !Holds(chosen.lit, counts[k][chosen.lit.column][chosen.r]);
-                              }),
-               left.end());
+    if (chosen == nullptr) return std::nullopt;
   }
-  return condition;
+}
+
+}  // namespace
+
+std::vector<std::vector<dsl::MatchLiteral>> LearnConditions(absl::Span<const Example> examples,
+                                                            const std::vector<int>& accept,
+                                                            const std::vector<int>& reject,
+                                                            const std::vector<int>& column_order,
+                                                            int max_conditions) {
+  std::vector<std::vector<dsl::MatchLiteral>> conditions;
+  if (accept.empty() || max_conditions <= 0) return conditions;
+  const Counts counts = CountMatches(examples);
+  const int columns = static_cast<int>(examples.front().inputs.size());
+  const std::vector<Literal> candidates = CandidateLiterals(counts, columns, accept, column_order);
+  // The first literals that exclude the most rejected examples, best first
+  // (stable: the earlier candidate among equals); each starts a cover.
+  std::vector<std::pair<LiteralKey, int>> firsts;
+  for (int i = 0; i < static_cast<int>(candidates.size()); ++i) {
+    const LiteralKey key = KeyOf(candidates[i], counts, reject, column_order);
+    if (std::get<0>(key) > 0) firsts.emplace_back(key, i);
+  }
+  std::stable_sort(firsts.begin(), firsts.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (const auto& [key, i] : firsts) {
+    if (static_cast<int>(conditions.size()) >= max_conditions) break;
+    if (std::get<0>(key) < std::get<0>(firsts.front().first)) break;
+    std::optional<std::vector<dsl::MatchLiteral>> condition =
+        CoverFrom(candidates[i], candidates, counts, reject, column_order);
+    if (condition && std::find(conditions.begin(), conditions.end(), *condition) == conditions.end()) {
+      conditions.push_back(std::move(*condition));
+    }
+  }
+  // Fewer literals first; among equals the greedy order stands.
+  std::stable_sort(conditions.begin(), conditions.end(),
+                   [](const auto& a, const auto& b) { return a.size() < b.size(); });
+  return conditions;
+}
+
+std::optional<std::vector<dsl::MatchLiteral>> LearnCondition(absl::Span<const Example> examples,
+                                                             const std::vector<int>& accept,
+                                                             const std::vector<int>& reject,
+                                                             const std::vector<int>& column_order) {
+  std::vector<std::vector<dsl::MatchLiteral>> conditions =
+      LearnConditions(examples, accept, reject, column_order, 1);
+  if (conditions.empty()) return std::nullopt;
+  return std::move(conditions.front());
 }
 
 namespace {
@@ -132,12 +185,10 @@ bool Fits(const dsl::Program& p, const Example& e) { return dsl::Evaluate(p, e.i
 // Greedy partition. With `max_loss` finite, an example joins a part only if
 // the part's best program stays within max_loss of its score (so a part
 // does not swallow examples through a contrived program).
-std::optional<std::vector<Part>> Partition(absl::Span<const Example> examples,
-                                           const ConcatOracle& learn_concat, double max_loss,
+std::optional<std::vector<Part>> Partition(std::vector<int> remaining, const ConcatOracle& learn_concat,
+                                           absl::Span<const Example> examples, double max_loss,
                                            bool* stopped) {
   std::vector<Part> parts;
-  std::vector<int> remaining(examples.size());
-  for (size_t i = 0; i < remaining.size(); ++i) remaining[i] = static_cast<int>(i);
   while (!remaining.empty()) {
     if (static_cast<int>(parts.size()) == kMaxSwitchCases) return std::nullopt;
     Part part;
@@ -181,6 +232,28 @@ std::optional<std::vector<Part>> Partition(absl::Span<const Example> examples,
   return parts;
 }
 
+// Partitions tried, each seeded by another example, when there are few.
+constexpr int kMaxPartitionSeeds = 4;
+constexpr int kMaxExamplesForSeeds = 12;
+
+// Conditions per case: the greedy one and alternatives for the rows to fill
+// to judge.
+constexpr int kConditionsPerCase = 3;
+
+// The columns a case body reads, in order of first use: conditions on them
+// come first among equals.
+std::vector<int> ColumnsRead(const std::vector<dsl::Expr>& body) {
+  std::vector<int> read;
+  for (const dsl::Expr& e : body) {
+    const dsl::Expr* x = &e;
+    while (x->inner() != nullptr) x = x->inner();
+    if (x->op() != dsl::Op::kConstStr && std::find(read.begin(), read.end(), x->column()) == read.end()) {
+      read.push_back(x->column());
+    }
+  }
+  return read;
+}
+
 // Orders the parts (largest last, as the default case), learns their
 // conditions and adds the Switch and its variants to `out`.
 void BuildSwitch(absl::Span<const Example> examples, const Ranker& ranker, std::vector<Part> parts,
@@ -194,6 +267,8 @@ void BuildSwitch(absl::Span<const Example> examples, const Ranker& ranker, std::
   std::rotate(largest, largest + 1, parts.end());
 
   std::vector<dsl::Branch> branches;
+  // Other conditions that separate each case equally well.
+  std::vector<std::vector<std::vector<dsl::MatchLiteral>>> other_conditions(parts.size());
   for (size_t g = 0; g < parts.size(); ++g) {
     dsl::Branch branch;
     branch.body = parts[g].programs.front().program.exprs();
@@ -202,25 +277,18 @@ void BuildSwitch(absl::Span<const Example> examples, const Ranker& ranker, std::
       for (size_t h = g + 1; h < parts.size(); ++h) {
         later.insert(later.end(), parts[h].members.begin(), parts[h].members.end());
       }
-      // Conditions on the columns the case reads come first among equals.
-      std::vector<int> read;
-      for (const dsl::Expr& e : branch.body) {
-        const dsl::Expr* x = &e;
-        while (x->inner() != nullptr) x = x->inner();
-        if (x->op() != dsl::Op::kConstStr &&
-            std::find(read.begin(), read.end(), x->column()) == read.end()) {
-          read.push_back(x->column());
-        }
-      }
-      std::optional<std::vector<dsl::MatchLiteral>> condition =
-          LearnCondition(examples, parts[g].members, later, read);
-      if (!condition) return;
-      branch.condition = std::move(*condition);
+      std::vector<std::vector<dsl::MatchLiteral>> conditions =
+          LearnConditions(examples, parts[g].members, later, ColumnsRead(branch.body), kConditionsPerCase);
+      if (conditions.empty()) return;
+      branch.condition = std::move(conditions.front());
+      other_conditions[g].assign(std::make_move_iterator(conditions.begin() + 1),
+                                 std::make_move_iterator(conditions.end()));
     }
     branches.push_back(std::move(branch));
   }
   // The best Switch, and variants that swap one case's body for its next
-  // best program (they tell the caller where the cases are unsure).
+  // best program or its condition for another (they tell the caller where
+  // the cases are unsure).
   auto add = [&](std::vector<dsl::Branch> bs) {
     dsl::Program p = dsl::Program::Switch(std::move(bs));
     for (const Example& e : examples) {
@@ -235,6 +303,11 @@ void BuildSwitch(absl::Span<const Example> examples, const Ranker& ranker, std::
       variant[g].body = parts[g].programs[alt].program.exprs();
       add(std::move(variant));
     }
+    for (const std::vector<dsl::MatchLiteral>& condition : other_conditions[g]) {
+      std::vector<dsl::Branch> variant = branches;
+      variant[g].condition = condition;
+      add(std::move(variant));
+    }
   }
   std::stable_sort(result.programs.begin(), result.programs.end(),
                    [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
@@ -245,14 +318,24 @@ void BuildSwitch(absl::Span<const Example> examples, const Ranker& ranker, std::
 SwitchResult LearnSwitch(absl::Span<const Example> examples, const Ranker& ranker,
                          const ConcatOracle& learn_concat) {
   SwitchResult result;
+  // Greedy partitions seeded by different examples: the first example may
+  // be the odd one out, and a part seeded by it would take the wrong
+  // companions. Few examples make each try cheap and the choice telling.
+  const int n = static_cast<int>(examples.size());
+  const int seeds = n <= kMaxExamplesForSeeds ? std::min(n, kMaxPartitionSeeds) : 1;
   for (double max_loss : {kMaxMergeLoss, std::numeric_limits<double>::infinity()}) {
-    std::optional<std::vector<Part>> parts =
-        Partition(examples, learn_concat, max_loss, &result.stopped);
-    if (result.stopped) return result;
-    if (!parts) continue;
-    BuildSwitch(examples, ranker, std::move(*parts), &result);
-    if (!result.programs.empty()) break;
+    for (int seed = 0; seed < seeds; ++seed) {
+      std::vector<int> order(n);
+      for (int i = 0; i < n; ++i) order[i] = (seed + i) % n;
+      std::optional<std::vector<Part>> parts = Partition(std::move(order), learn_concat, examples, max_loss,
+                                                         &result.stopped);
+      if (result.stopped) break;
+      if (parts) BuildSwitch(examples, ranker, std::move(*parts), &result);
+    }
+    if (result.stopped || !result.programs.empty()) break;
   }
+  std::stable_sort(result.programs.begin(), result.programs.end(),
+                   [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
   return result;
 }
 

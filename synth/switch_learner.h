@@ -29,12 +29,27 @@ struct SwitchResult {
 // LearnSwitch()
 //
 // Greedy partition: each part starts from the first example not yet placed
-// and takes every later one that still leaves the part a consistent Concat.
-// At most kMaxSwitchCases parts. The largest part becomes the default case.
+// and takes every later one that still leaves the part a consistent Concat
+// without making its program much worse. With few examples, partitions
+// seeded by each of the first few examples compete. At most
+// kMaxSwitchCases parts. The largest part becomes the default case.
 SwitchResult LearnSwitch(absl::Span<const Example> examples, const Ranker& ranker,
                          const ConcatOracle& learn_concat);
 
-// A conjunction of Match literals true on every example in `accept` and
+// Up to `max_conditions` different conjunctions of Match literals, each
+// true on every example in `accept` and false on every example in `reject`:
+// greedy covers started from each of the literals that exclude the most
+// rejected examples, fewer literals first. The examples alone rarely
+// single out one condition (a comma count and a space count may both
+// separate three rows); the rows to fill judge them later. Empty when the
+// predicates cannot separate the two sets.
+std::vector<std::vector<dsl::MatchLiteral>> LearnConditions(absl::Span<const Example> examples,
+                                                            const std::vector<int>& accept,
+                                                            const std::vector<int>& reject,
+                                                            const std::vector<int>& column_order,
+                                                            int max_conditions);
+
+// The first of LearnConditions(): a conjunction of Match literals true on every example in `accept` and
 // false on every example in `reject`, found by a greedy cover; literals on
 // the columns in `column_order` are preferred, in that order. nullopt when
 // the predicates cannot separate the two sets.

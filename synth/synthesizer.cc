@@ -235,7 +235,10 @@ void Session::Explain() {
 // Keeps the best program per distinct behaviour on the rows to fill, best
 // first, at most max_programs.
 void Session::Finish(std::vector<Candidate> pool) {
-  for (Candidate& c : pool) c.score -= internal::SeamPenalty(c.program, caller_examples_, rows_);
+  for (Candidate& c : pool) {
+    c.score -= internal::SeamPenalty(c.program, caller_examples_, rows_) +
+               internal::ShapePenalty(c.program, caller_examples_, rows_);
+  }
   std::stable_sort(pool.begin(), pool.end(),
                    [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
   std::map<std::vector<std::optional<std::string>>, bool> behaviours;

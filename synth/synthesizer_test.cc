@@ -107,6 +107,43 @@ TEST(LearnTest, SwitchWhenNoConcatFits) {
   EXPECT_THAT(Outputs(*r, rows), ElementsAre("Urbana, IL, USA", "New Haven, CT, USA"));
 }
 
+TEST(LearnTest, RowsToFillChooseTheSwitchCondition) {
+  // "; EU" is appended when the place has no country. On the examples a
+  // space in the name separates the cases as well as a ';' in the place;
+  // the rows to fill show which: the name's space would give "Di; Paris;
+  // FR; EU", an output with more ';' than any example has.
+  const std::vector<Example> examples = {
+      {{"Ann Lee", "Oslo; NO"}, "Ann Lee; Oslo; NO"},
+      {{"Bo", "Rome"}, "Bo; Rome; EU"},
+      {{"Cy Dunn", "Bern; CH"}, "Cy Dunn; Bern; CH"},
+  };
+  const std::vector<dsl::Row> rows = {{"Di", "Paris; FR"}, {"Ed Fox", "Lyon"}, {"Flo", "Graz; AT"}};
+  LearnOptions options;
+  options.tolerate_noise = false;
+  absl::StatusOr<LearnResult> r = Learn(examples, rows, options);
+  ASSERT_TRUE(r.ok() && r->ok()) << r->failure_message;
+  ExpectConsistent(*r, examples);
+  EXPECT_THAT(Outputs(*r, rows), ElementsAre("Di; Paris; FR", "Ed Fox; Lyon; EU", "Flo; Graz; AT"))
+      << r->best().ToString();
+}
+
+TEST(LearnTest, SwitchPartitionNotSeededByTheOddExample) {
+  // The first example is in the minority; a partition grown from it would
+  // pair it with the second through a contrived program.
+  const std::vector<Example> examples = {
+      {{"Bo", "Rome"}, "Bo; Rome; EU"},
+      {{"Ann Lee", "Oslo; NO"}, "Ann Lee; Oslo; NO"},
+      {{"Al", "Nice"}, "Al; Nice; EU"},
+  };
+  const std::vector<dsl::Row> rows = {{"Di", "Paris; FR"}, {"Ed Fox", "Lyon"}};
+  LearnOptions options;
+  options.tolerate_noise = false;
+  absl::StatusOr<LearnResult> r = Learn(examples, rows, options);
+  ASSERT_TRUE(r.ok() && r->ok()) << r->failure_message;
+  ExpectConsistent(*r, examples);
+  EXPECT_THAT(Outputs(*r, rows), ElementsAre("Di; Paris; FR", "Ed Fox; Lyon; EU")) << r->best().ToString();
+}
+
 TEST(LearnTest, ConflictingExamplesAreNamed) {
   const std::vector<Example> examples = {
       {{"UCLA"}, "Los Angeles"}, {{"MIT"}, "Cambridge"}, {{"UCLA"}, "LA"}};
