@@ -1,0 +1,163 @@
+// neural/internal/robustfill_net.h: the LibTorch modules behind
+// RobustFillModel (see neural/robustfill_model.h for the architecture).
+// Included only by neural/*.cc: it brings in the Torch headers.
+//
+// Shapes: B tasks, N example slots per task (rows = B*N, task-major), LI / LO
+// input / output characters, T program tokens, H hidden, E embedding, V
+// program vocabulary, L stacked layers.
+#ifndef FLASHSYNTH_NEURAL_INTERNAL_ROBUSTFILL_NET_H_
+#define FLASHSYNTH_NEURAL_INTERNAL_ROBUSTFILL_NET_H_
+
+// The LibTorch headers this code needs, not <torch/torch.h>: a third less
+// compile time for each file that includes this one.
+#include <torch/nn/module.h>
+#include <torch/nn/modules/embedding.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/nn/modules/rnn.h>
+#include <torch/serialize/archive.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/types/span.h"
+#include "neural/decoder.h"
+#include "neural/robustfill_model.h"
+#include "neural/tokens.h"
+
+namespace flashsynth::neural::internal {
+
+// One batch as tensors on one device.
+struct Batch {
+  int64_t num_tasks = 0;     // B
+  int64_t num_examples = 0;  // N, the most examples of any task
+  torch::Tensor inputs;          // [rows, LI] character ids, kCharPad after kCharEos
+  torch::Tensor input_lengths;   // [rows] int64 on the CPU, >= 1
+  torch::Tensor outputs;         // [rows, LO]
+  torch::Tensor output_lengths;  // [rows] int64 on the CPU, >= 1
+  torch::Tensor example_mask;    // [B, N] bool: the slot holds a real example
+  torch::Tensor program_in;      // [B, T] BOS p1 .. pn, PAD after (when programs given)
+  torch::Tensor program_out;     // [B, T] p1 .. pn EOS, PAD after
+};
+
+// Encodes tasks, and their token sequences (each ending in EOS) when
+// `programs` is not empty. An empty slot (a task with fewer than N examples)
+// reads as one kCharEos and is masked out of the pooling.
+Batch MakeBatch(absl::Span<const IoExamples* const> tasks,
+                absl::Span<const std::vector<int>* const> programs, int max_chars,
+                torch::Device device);
+
+// LSTM states of a stack: h and c are [L, rows, H].
+struct RecurrentState {
+  torch::Tensor h;
+  torch::Tensor c;
+};
+
+// What the decoder attends to and starts from.
+struct Encoding {
+  torch::Tensor input_states;   // [rows, LI, H]
+  torch::Tensor input_mask;     // [rows, LI] bool
+  torch::Tensor output_states;  // [rows, LO, H]
+  torch::Tensor output_mask;    // [rows, LO] bool
+  torch::Tensor example_mask;   // [B, N] bool
+  RecurrentState initial;       // the decoder's state before BOS
+  // The encoding of rows `rows` (each an index into this one's rows), with
+  // `example_mask` [rows.size() / N, N]: beam search repeats one task.
+  Encoding Select(const torch::Tensor& rows, const torch::Tensor& example_mask) const;
+};
+
+// Luong "general" attention: score_k = S_k . (W q), masked softmax, context.
+class AttentionImpl : public torch::nn::Module {
+ public:
+  AttentionImpl(int64_t query_size, int64_t memory_size);
+  // query [rows, Q], memory [rows, K, M], mask [rows, K] -> context [rows, M].
+  torch::Tensor forward(const torch::Tensor& query, const torch::Tensor& memory,
+                        const torch::Tensor& mask);
+
+ private:
+  torch::nn::Linear project_{nullptr};
+};
+TORCH_MODULE(Attention);
+
+// L LSTM cells, each feeding the next; for loops with attention.
+class CellStackImpl : public torch::nn::Module {
+ public:
+  CellStackImpl(int64_t input_size, int64_t hidden_size, int64_t layers);
+  RecurrentState forward(const torch::Tensor& input, const RecurrentState& state);
+
+ private:
+  std::vector<torch::nn::LSTMCell> cells_;
+};
+TORCH_MODULE(CellStack);
+
+class RobustFillNetImpl : public torch::nn::Module {
+ public:
+  RobustFillNetImpl(const ModelConfig& config, int64_t program_vocab_size);
+
+  Encoding Encode(const Batch& batch);
+
+  // One decoder step for every row: feeds `tokens` [rows] (the previous
+  // program token) and returns the top layer's new h [rows, H] and the state.
+  std::pair<torch::Tensor, RecurrentState> Step(const Encoding& encoding,
+                                                const RecurrentState& state,
+                                                const torch::Tensor& tokens);
+
+  // Late pooling and the softmax layer: top [..., rows, H] -> logits
+  // [..., B, V], pooling each task's real examples.
+  torch::Tensor Logits(const torch::Tensor& top, const torch::Tensor& example_mask);
+
+  // Teacher forcing: logits [B, T, V] for batch.program_in.
+  torch::Tensor forward(const Batch& batch);
+
+ private:
+  std::pair<torch::Tensor, RecurrentState> EncodeOutputs(const Batch& batch,
+                                                         const torch::Tensor& input_states,
+                                                         const torch::Tensor& input_mask,
+                                                         const RecurrentState& start);
+
+  ModelConfig config_;
+  torch::nn::Embedding char_embedding_{nullptr};
+  torch::nn::Embedding program_embedding_{nullptr};
+  torch::nn::LSTM input_encoder_{nullptr};
+  torch::nn::LSTM output_encoder_{nullptr};  // kBasic: the whole output encoder
+  CellStack output_cells_{nullptr};          // attention variants
+  Attention output_to_input_{nullptr};
+  torch::nn::LSTM output_refiner_{nullptr};  // kAttentionC: bidirectional pass
+  Attention decoder_to_output_{nullptr};
+  Attention decoder_to_input_{nullptr};      // kAttentionC
+  CellStack decoder_cells_{nullptr};
+  torch::nn::Linear pool_{nullptr};
+  torch::nn::Linear softmax_{nullptr};
+};
+TORCH_MODULE(RobustFillNet);
+
+// Cross-entropy over non-PAD targets, and how many argmaxes hit them.
+struct TokenLoss {
+  torch::Tensor loss;   // scalar: mean over target tokens
+  int64_t correct = 0;  // argmax == target
+  int64_t total = 0;    // target tokens
+};
+TokenLoss CrossEntropy(const torch::Tensor& logits, const torch::Tensor& targets);
+
+// RobustFillModel's private state.
+struct ModelState {
+  ModelConfig config;
+  ProgramVocab vocab;
+  RobustFillNet net{nullptr};
+  torch::Device device = torch::kCPU;
+};
+
+// The model file's header fields for `state` (config and vocabulary).
+void WriteModelFields(const ModelState& state, std::map<std::string, std::string>* fields);
+// The configuration in a file's header; kFailedPrecondition when the file's
+// program vocabulary is not this build's.
+absl::StatusOr<ModelConfig> ReadModelConfig(const std::map<std::string, std::string>& fields,
+                                            std::string_view source_name);
+// Reads `archive`'s weights into `net`, refusing (kInvalidArgument naming
+// `source_name`) missing or differently shaped tensors. Catches c10::Error.
+absl::Status LoadWeights(torch::serialize::InputArchive& archive, RobustFillNet& net,
+                         std::string_view source_name);
+
+}  // namespace flashsynth::neural::internal
+
+#endif  // FLASHSYNTH_NEURAL_INTERNAL_ROBUSTFILL_NET_H_
