@@ -14,8 +14,35 @@ namespace {
 
 using internal::SymStr;
 
+// The row's cells: variables asserted equal to the text (kSymbolic) or
+// numerals (kConcrete); nullopt for a cell that is not UTF-8.
+std::vector<std::optional<SymStr>> EncodeCells(internal::Builder& b, z3::solver& solver, const dsl::Row& row,
+                                               CellEncoding cells) {
+  z3::context& ctx = b.ctx();
+  std::vector<std::optional<SymStr>> columns;
+  for (size_t j = 0; j < row.size(); ++j) {
+    if (!dsl::IsValidUtf8(row[j])) {
+      columns.push_back(std::nullopt);
+      continue;
+    }
+    const std::u32string text = internal::ToU32(row[j]);
+    if (cells == CellEncoding::kConcrete) {
+      columns.push_back(b.Const(text));
+      continue;
+    }
+    SymStr cell{ctx.int_const(absl::StrCat("x", j + 1, "_len").c_str()), {}};
+    solver.add(cell.len == static_cast<int>(text.size()));
+    for (size_t i = 0; i < text.size(); ++i) {
+      cell.ch.push_back(ctx.int_const(absl::StrCat("x", j + 1, "_", i).c_str()));
+      solver.add(cell.ch.back() == static_cast<int>(text[i]));
+    }
+    columns.push_back(std::move(cell));
+  }
+  return columns;
+}
+
 absl::StatusOr<std::optional<std::string>> Run(z3::context& ctx, const dsl::Program& program, const dsl::Row& row,
-                                               const SolverOptions& options) {
+                                               const SolverOptions& options, CellEncoding cells) {
   const internal::Deadline deadline(options.timeout);
   std::vector<std::string> texts = internal::ProgramTexts(program);
   for (const std::string& cell : row) {
@@ -28,28 +55,13 @@ absl::StatusOr<std::optional<std::string>> Run(z3::context& ctx, const dsl::Prog
   }
   FS_ASSIGN_OR_RETURN(const internal::Alphabet alphabet, internal::Alphabet::Make(texts));
   internal::Builder b(ctx, alphabet, &deadline);
-  // The inputs are fixed by equalities: propagating them and simplifying
-  // reduces most of the circuit before the SMT core sees it.
-  z3::solver solver = (z3::tactic(ctx, "simplify") & z3::tactic(ctx, "propagate-values") &
-                       z3::tactic(ctx, "solve-eqs") & z3::tactic(ctx, "simplify") &
+  // The inputs are fixed by equalities: propagating their values and
+  // simplifying reduces the circuit to numerals before the SMT core sees it.
+  // (Not solve-eqs: eliminating the named results below substitutes the
+  // whole circuit into each and costs 15 times as much.)
+  z3::solver solver = (z3::tactic(ctx, "propagate-values") & z3::tactic(ctx, "simplify") &
                        z3::tactic(ctx, "smt")).mk_solver();
-  // Each cell: a length variable and one variable per character, asserted
-  // equal to the row's text.
-  std::vector<std::optional<SymStr>> columns;
-  for (size_t j = 0; j < row.size(); ++j) {
-    if (!dsl::IsValidUtf8(row[j])) {
-      columns.push_back(std::nullopt);
-      continue;
-    }
-    const std::u32string text = internal::ToU32(row[j]);
-    SymStr cell{ctx.int_const(absl::StrCat("x", j + 1, "_len").c_str()), {}};
-    solver.add(cell.len == static_cast<int>(text.size()));
-    for (size_t i = 0; i < text.size(); ++i) {
-      cell.ch.push_back(ctx.int_const(absl::StrCat("x", j + 1, "_", i).c_str()));
-      solver.add(cell.ch.back() == static_cast<int>(text[i]));
-    }
-    columns.push_back(std::move(cell));
-  }
+  const std::vector<std::optional<SymStr>> columns = EncodeCells(b, solver, row, cells);
   internal::ProgramEncoder encoder(&b, nullptr, &deadline);
   const internal::Encoded enc = encoder.Encode(program, columns);
   // Named results, so that their values come straight from the model.
@@ -79,9 +91,16 @@ absl::StatusOr<std::optional<std::string>> Run(z3::context& ctx, const dsl::Prog
 absl::StatusOr<std::optional<std::string>> EvaluateWithZ3(const dsl::Program& program,
                                                           const dsl::Row& row,
                                                           const SolverOptions& options) {
+  return EvaluateWithZ3(program, row, options, CellEncoding::kSymbolic);
+}
+
+absl::StatusOr<std::optional<std::string>> EvaluateWithZ3(const dsl::Program& program,
+                                                          const dsl::Row& row,
+                                                          const SolverOptions& options,
+                                                                CellEncoding cells) {
   FS_RETURN_IF_ERROR(dsl::Validate(program));
   return internal::RunInFreshContext<std::optional<std::string>>(
-      [&](z3::context& ctx) { return Run(ctx, program, row, options); });
+      [&](z3::context& ctx) { return Run(ctx, program, row, options, cells); });
 }
 
 }  // namespace flashsynth::solver

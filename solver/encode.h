@@ -41,6 +41,25 @@ absl::StatusOr<std::optional<std::string>> EvaluateWithZ3(const dsl::Program& pr
                                                           const dsl::Row& row,
                                                           const SolverOptions& options);
 
+// How EvaluateWithZ3() hands the row's cells to the encoding.
+enum class CellEncoding {
+  // Fresh Int variables (a length and one per character) asserted equal to
+  // the row's text: the whole circuit is built over variables, as for
+  // unknown inputs, and Z3 computes every value. The three-argument
+  // EvaluateWithZ3() does this; it is what the differential check checks.
+  kSymbolic,
+  // Numerals: the term builder folds the circuit while it builds it, as
+  // FillHoles() does on its examples, and Z3 sees only what is left (for a
+  // program without holes, constants). Checks the folding.
+  kConcrete,
+};
+
+// EvaluateWithZ3() with the cells given as `cells` says; same results.
+absl::StatusOr<std::optional<std::string>> EvaluateWithZ3(const dsl::Program& program,
+                                                          const dsl::Row& row,
+                                                          const SolverOptions& options,
+                                                          CellEncoding cells);
+
 }  // namespace flashsynth::solver
 
 #endif  // FLASHSYNTH_SOLVER_ENCODE_H_

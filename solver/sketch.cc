@@ -75,7 +75,7 @@ internal::HoleTerm MakeHole(internal::Builder& b, z3::solver& solver, dsl::ArgKi
   const z3::expr v = ctx.int_const(name.c_str());
   auto one_of = [&](const std::vector<int>& codes) {
     z3::expr any = ctx.bool_val(false);
-    for (int c : codes) any = any || v == c;
+    for (int c : codes) internal::Assign(&any, any || v == c);
     solver.add(any);
   };
   switch (kind) {
@@ -137,19 +137,34 @@ absl::Status CheckExamples(const std::vector<dsl::Row>& inputs,
   return absl::OkStatus();
 }
 
+// The most characters a constant-string hole may take: the option, or the
+// longest output.
+int MaxText(const std::vector<std::string>& outputs, const SolverOptions& options) {
+  if (options.max_constant_length > 0) return options.max_constant_length;
+  int max_text = 0;
+  for (const std::string& out : outputs) max_text = std::max(max_text, static_cast<int>(dsl::CountChars(out)));
+  return max_text;
+}
+
+// Whether some hole of `sketch` stands for a constant string.
+bool HasTextHole(const Sketch& sketch) {
+  const std::set<ArgPath> holes(sketch.holes.begin(), sketch.holes.end());
+  bool found = false;
+  VisitProgramArgs(sketch.program, [&](const ArgPath& at, const dsl::Arg& a) {
+    found = found || (a.kind() == dsl::ArgKind::kString && holes.count(at) > 0);
+  });
+  return found;
+}
+
+// One query: holes of constant strings hold at most `max_text` characters.
 absl::StatusOr<std::optional<dsl::Program>> Fill(z3::context& ctx, const Sketch& sketch,
                                                  const std::vector<dsl::Row>& inputs,
                                                  const std::vector<std::string>& outputs,
-                                                 const SolverOptions& options) {
-  const internal::Deadline deadline(options.timeout);
+                                                 int max_text, const internal::Deadline& deadline) {
   std::map<ArgPath, dsl::ArgKind> kinds;
   VisitProgramArgs(sketch.program, [&](const ArgPath& at, const dsl::Arg& a) { kinds[at] = a.kind(); });
   std::vector<std::string> texts = internal::ProgramTexts(sketch.program);
-  int max_text = options.max_constant_length;
-  for (const std::string& out : outputs) {
-    texts.push_back(out);
-    if (options.max_constant_length == 0) max_text = std::max(max_text, static_cast<int>(dsl::CountChars(out)));
-  }
+  for (const std::string& out : outputs) texts.push_back(out);
   for (const dsl::Row& row : inputs) {
     for (const std::string& cell : row) {
       if (dsl::IsValidUtf8(cell)) texts.push_back(cell);
@@ -157,7 +172,12 @@ absl::StatusOr<std::optional<dsl::Program>> Fill(z3::context& ctx, const Sketch&
   }
   FS_ASSIGN_OR_RETURN(const internal::Alphabet alphabet, internal::Alphabet::Make(texts));
   internal::Builder b(ctx, alphabet, &deadline);
-  z3::solver solver(ctx);
+  // A tactic solver: it keeps assertions as they are until check(), which
+  // honours the timeout; the default solver rewrites each assertion as it is
+  // added, which on some deep circuits ran for minutes past any timeout.
+  z3::solver solver = (z3::tactic(ctx, "simplify") & z3::tactic(ctx, "propagate-values") &
+                       z3::tactic(ctx, "solve-eqs") & z3::tactic(ctx, "simplify") &
+                       z3::tactic(ctx, "smt")).mk_solver();
   std::map<ArgPath, internal::HoleTerm> holes;
   for (const ArgPath& h : sketch.holes) {
     auto it = kinds.find(h);
@@ -229,8 +249,22 @@ absl::StatusOr<std::optional<dsl::Program>> FillHoles(const Sketch& sketch,
                                                       const SolverOptions& options) {
   FS_RETURN_IF_ERROR(dsl::Validate(sketch.program));
   FS_RETURN_IF_ERROR(CheckExamples(inputs, outputs, options.max_length));
+  const int max_text = MaxText(outputs, options);
+  const bool has_text_hole = HasTextHole(sketch);
   return internal::RunInFreshContext<std::optional<dsl::Program>>(
-      [&](z3::context& ctx) { return Fill(ctx, sketch, inputs, outputs, options); });
+      [&](z3::context& ctx) -> absl::StatusOr<std::optional<dsl::Program>> {
+        const internal::Deadline deadline(options.timeout);
+        // One-character constants first (RobustFill's are all one character):
+        // a short text hole keeps the circuits that splice it in (Substitute,
+        // SubstituteAll) small. Only a proof that none exists at that length
+        // lets the full bound have its turn; its answer is the final one.
+        if (has_text_hole && max_text > 1) {
+          absl::StatusOr<std::optional<dsl::Program>> short_first =
+              Fill(ctx, sketch, inputs, outputs, /*max_text=*/1, deadline);
+          if (!short_first.ok() || short_first->has_value()) return short_first;
+        }
+        return Fill(ctx, sketch, inputs, outputs, max_text, deadline);
+      });
 }
 
 }  // namespace flashsynth::solver

@@ -68,7 +68,8 @@ dsl::Program WithArguments(const dsl::Program& program, const std::map<ArgPath, 
 // mismatched examples, kOutOfRange for an input cell longer than
 // options.max_length, kUnimplemented for characters whose case mapping
 // depends on context, kDeadlineExceeded when the budget runs out.
-// Thread-safe (one z3::context per call).
+// Constant-string holes are tried at one character first, then (only if
+// none fits) at the full bound. Thread-safe (one z3::context per call).
 absl::StatusOr<std::optional<dsl::Program>> FillHoles(const Sketch& sketch,
                                                       const std::vector<dsl::Row>& inputs,
                                                       const std::vector<std::string>& outputs,

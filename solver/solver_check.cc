@@ -1,19 +1,45 @@
 // solver_check: the differential check of the Z3 encoding against the
 // interpreter on sampled (program, input) pairs.
 //
-//   solver_check [--pairs N] [--seed S] [--verbose]
+//   solver_check [--pairs N] [--seed S] [--jobs J] [--shard I/K]
+//                [--cells symbolic|concrete|both] [--timeout SECONDS] [--verbose]
 //
-// Tasks alternate between the RobustFill sampler and the extended one
-// (columns, Switch, Title, multi-character constants, non-ASCII letters);
-// each task gives its example rows plus two fresh rows of the same columns.
-// Prints the pairs checked, disagreements (each with program and row),
-// errors, per-operator counts and the time per encode-and-check. Exit
-// status 0 when every pair agrees.
+// The pairs: tasks alternate between the RobustFill sampler (seed S) and the
+// extended one (seed S+1: columns, Switch, Title, multi-character constants,
+// non-ASCII letters); each task gives its example rows plus two fresh rows of
+// the same columns; the first N pairs are checked (N = 10000, S = 1 by
+// default). They are the same for every --jobs and --shard.
+//
+// Each pair is run by dsl::Evaluate and by EvaluateWithZ3 with symbolic
+// cells (variables asserted equal to the text: Z3 computes every value of
+// the circuit) and, with `--cells both` (the default), also with concrete
+// cells (numerals: the term builder folds the circuit, as FillHoles does).
+//
+// --timeout is each call's budget (SolverOptions::timeout, 300 s here: the
+// largest symbolic circuits, nested SubstituteAll, have 2.5 million terms and
+// take about 10 s alone, several times that on a loaded machine).
+// --jobs J runs J pairs at a time on threads (one Z3 context per call);
+// --shard I/K checks only the pairs whose index is I modulo K, so that K
+// processes or machines together check all N. Progress goes to stderr every
+// 10 s, with each failure as it happens; stdout gets each disagreement
+// (program, input, both outputs) and error, then the summary: counts per
+// cell encoding, the pairs using each operator, the time. Exit status 0 when
+// every pair agrees in every encoding, 1 otherwise, 2 on bad usage.
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "dsl/interpreter.h"
 #include "dsl/program.h"
@@ -23,83 +49,257 @@
 namespace {
 
 using namespace flashsynth;
+using Clock = std::chrono::steady_clock;
 
-void CountOps(const dsl::Expr& e, std::map<std::string, int>* ops) {
-  ++(*ops)[std::string(dsl::GetOpInfo(e.op()).name)];
-  if (const dsl::Expr* inner = e.inner()) CountOps(*inner, ops);
+constexpr solver::CellEncoding kEncodings[] = {solver::CellEncoding::kSymbolic,
+                                               solver::CellEncoding::kConcrete};
+constexpr const char* kEncodingNames[] = {"symbolic", "concrete"};
+
+struct Flags {
+  int pairs = 10000;
+  uint64_t seed = 1;
+  int jobs = 1;
+  int timeout_s = 300;  // per EvaluateWithZ3 call
+  int shard = 0, shards = 1;
+  bool run[2] = {true, true};  // indexed like kEncodings
+  bool verbose = false;
+};
+
+struct Pair {
+  size_t task;  // index into the programs
+  dsl::Row row;
+};
+
+struct Outcome {
+  std::optional<std::string> expected;  // the interpreter's
+  absl::StatusOr<std::optional<std::string>> z3[2];
+  double ms[2] = {0, 0};
+};
+
+bool ParseFlags(int argc, char** argv, Flags* f) {
+  for (int i = 1; i < argc; ++i) {
+    const bool has_value = i + 1 < argc;
+    if (!std::strcmp(argv[i], "--pairs") && has_value) {
+      f->pairs = std::atoi(argv[++i]);
+    } else if (!std::strcmp(argv[i], "--seed") && has_value) {
+      f->seed = std::strtoull(argv[++i], nullptr, 10);
+    } else if (!std::strcmp(argv[i], "--jobs") && has_value) {
+      f->jobs = std::max(1, std::atoi(argv[++i]));
+    } else if (!std::strcmp(argv[i], "--timeout") && has_value) {
+      f->timeout_s = std::max(1, std::atoi(argv[++i]));
+    } else if (!std::strcmp(argv[i], "--shard") && has_value) {
+      if (std::sscanf(argv[++i], "%d/%d", &f->shard, &f->shards) != 2 || f->shards < 1 ||
+          f->shard < 0 || f->shard >= f->shards) {
+        return false;
+      }
+    } else if (!std::strcmp(argv[i], "--cells") && has_value) {
+      const std::string v = argv[++i];
+      if (v != "symbolic" && v != "concrete" && v != "both") return false;
+      f->run[0] = v != "concrete";
+      f->run[1] = v != "symbolic";
+    } else if (!std::strcmp(argv[i], "--verbose")) {
+      f->verbose = true;
+    } else {
+      return false;
+    }
+  }
+  return f->pairs > 0;
+}
+
+// The first `n` pairs of the check (same order as ever: task by task).
+void SamplePairs(int n, uint64_t seed, std::vector<dsl::Program>* programs, std::vector<Pair>* pairs) {
+  dsl::Sampler core(dsl::SamplerOptions::RobustFill(), seed);
+  dsl::Sampler extended(dsl::SamplerOptions::Extended(), seed + 1);
+  for (int task = 0; static_cast<int>(pairs->size()) < n; ++task) {
+    dsl::Sampler& sampler = task % 2 == 0 ? core : extended;
+    const dsl::SampledTask t = sampler.Next();
+    std::vector<dsl::Row> rows = t.inputs;
+    for (dsl::Row& r : sampler.SampleInputs(2, static_cast<int>(t.inputs[0].size()))) rows.push_back(r);
+    programs->push_back(t.program);
+    for (dsl::Row& row : rows) {
+      if (static_cast<int>(pairs->size()) >= n) break;
+      pairs->push_back(Pair{programs->size() - 1, std::move(row)});
+    }
+  }
+}
+
+void AddOps(const dsl::Expr& e, std::set<std::string>* ops) {
+  ops->insert(std::string(dsl::GetOpInfo(e.op()).name));
+  if (const dsl::Expr* inner = e.inner()) {
+    ops->insert("(compose)");
+    AddOps(*inner, ops);
+  }
+}
+
+// The operators and features a pair exercises, each once.
+std::set<std::string> Features(const dsl::Program& p, const dsl::Row& row) {
+  std::set<std::string> out;
+  for (const dsl::Branch& b : p.branches()) {
+    for (const dsl::Expr& e : b.body) AddOps(e, &out);
+  }
+  if (p.is_switch()) out.insert("Switch");
+  if (row.size() > 1) out.insert("(columns>1)");
+  for (const std::string& cell : row) {
+    for (char c : cell) {
+      if (static_cast<unsigned char>(c) >= 0x80) out.insert("(non-ASCII)");
+    }
+  }
+  return out;
 }
 
 std::string Show(const dsl::Row& row) {
-  std::string s = "[";
-  for (const std::string& c : row) s += dsl::QuoteString(c) + " ";
-  return s + "]";
+  std::string s;
+  for (const std::string& c : row) s += (s.empty() ? "[" : ", ") + dsl::QuoteString(c);
+  return s.empty() ? "[]" : s + "]";
+}
+
+std::string Show(const std::optional<std::string>& out) {
+  return out ? dsl::QuoteString(*out) : "<no output>";
+}
+
+void RunPair(const Flags& f, const dsl::Program& program, const Pair& pair, Outcome* out) {
+  solver::SolverOptions options;
+  options.timeout = absl::Seconds(f.timeout_s);
+  out->expected = dsl::Evaluate(program, pair.row);
+  for (int m = 0; m < 2; ++m) {
+    if (!f.run[m]) continue;
+    const Clock::time_point start = Clock::now();
+    out->z3[m] = solver::EvaluateWithZ3(program, pair.row, options, kEncodings[m]);
+    out->ms[m] = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  }
+}
+
+bool Agrees(const Outcome& o, int m) { return o.z3[m].ok() && *o.z3[m] == o.expected; }
+
+// Each disagreement or error of pair `index`: encoding, program, input,
+// both outputs. Empty when the pair agrees in every encoding run.
+std::string Failures(const Flags& f, const dsl::Program& program, const Pair& pair, size_t index,
+                     const Outcome& o) {
+  std::string out;
+  for (int m = 0; m < 2; ++m) {
+    if (!f.run[m] || Agrees(o, m)) continue;
+    out += std::string(o.z3[m].ok() ? "DISAGREE" : "ERROR") + " (" + kEncodingNames[m] + " cells) pair " +
+           std::to_string(index) + "\n  program     " + program.ToString() + "\n  input       " +
+           Show(pair.row) + "\n  interpreter " + Show(o.expected) + "\n  z3          " +
+           (o.z3[m].ok() ? Show(*o.z3[m]) : o.z3[m].status().ToString()) + "\n";
+  }
+  return out;
+}
+
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+double CpuSeconds() {
+  rusage u;
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// Prints every failed pair, then the summary; returns the exit status.
+int Report(const Flags& f, const std::vector<dsl::Program>& programs, const std::vector<Pair>& pairs,
+           const std::vector<size_t>& mine, const std::vector<Outcome>& outcomes, double wall_s) {
+  int agree[2] = {0, 0}, disagree[2] = {0, 0}, errors[2] = {0, 0}, no_output = 0;
+  double total_ms[2] = {0, 0}, max_ms[2] = {0, 0};
+  std::map<std::string, int> features;
+  for (size_t k = 0; k < mine.size(); ++k) {
+    const Pair& pair = pairs[mine[k]];
+    const Outcome& o = outcomes[k];
+    const dsl::Program& program = programs[pair.task];
+    for (const std::string& name : Features(program, pair.row)) ++features[name];
+    if (!o.expected) ++no_output;
+    for (int m = 0; m < 2; ++m) {
+      if (!f.run[m]) continue;
+      total_ms[m] += o.ms[m];
+      max_ms[m] = std::max(max_ms[m], o.ms[m]);
+      if (Agrees(o, m)) {
+        ++agree[m];
+      } else if (o.z3[m].ok()) {
+        ++disagree[m];
+      } else {
+        ++errors[m];
+      }
+    }
+    std::cout << Failures(f, program, pair, mine[k], o);
+  }
+  std::cout << "solver_check --pairs " << f.pairs << " --seed " << f.seed << " --shard " << f.shard << "/"
+            << f.shards << " --jobs " << f.jobs << " --timeout " << f.timeout_s << ": " << mine.size() << " pairs checked\n";
+  for (int m = 0; m < 2; ++m) {
+    if (!f.run[m]) continue;
+    std::cout << "  " << kEncodingNames[m] << " cells: agree " << agree[m] << ", disagree " << disagree[m]
+              << ", errors " << errors[m] << "; per call mean " << total_ms[m] / std::max<size_t>(1, mine.size())
+              << " ms, max " << max_ms[m] << " ms\n";
+  }
+  std::cout << "  pairs without output (interpreter): " << no_output << "\n";
+  std::cout << "  time: wall " << wall_s << " s, CPU " << CpuSeconds() << " s, " << f.jobs << " jobs\n";
+  std::cout << "  pairs using each operator:";
+  std::string missing;
+  for (int op = 0; op < dsl::kNumOps; ++op) {
+    const std::string name(dsl::GetOpInfo(static_cast<dsl::Op>(op)).name);
+    std::cout << " " << name << "=" << features[name];
+    if (features[name] == 0) missing += " " + name;
+  }
+  for (const char* name : {"Switch", "(compose)", "(columns>1)", "(non-ASCII)"}) {
+    std::cout << " " << name << "=" << features[name];
+  }
+  std::cout << "\n  every operator represented: " << (missing.empty() ? "yes" : "NO, missing" + missing) << "\n";
+  const bool clean = disagree[0] + disagree[1] + errors[0] + errors[1] == 0;
+  std::cout << (clean ? "PASS" : "FAIL") << "\n";
+  return clean ? 0 : 1;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  int pairs = 10000;
-  uint64_t seed = 1;
-  bool verbose = false;
-  for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--pairs") && i + 1 < argc) pairs = std::atoi(argv[++i]);
-    else if (!std::strcmp(argv[i], "--seed") && i + 1 < argc) seed = std::strtoull(argv[++i], nullptr, 10);
-    else if (!std::strcmp(argv[i], "--verbose")) verbose = true;
-    else {
-      std::cerr << "usage: solver_check [--pairs N] [--seed S] [--verbose]\n";
-      return 2;
-    }
+  Flags f;
+  if (!ParseFlags(argc, argv, &f)) {
+    std::cerr << "usage: solver_check [--pairs N] [--seed S] [--jobs J] [--shard I/K]\n"
+                 "                    [--cells symbolic|concrete|both] [--timeout SECONDS] [--verbose]\n";
+    return 2;
   }
-  dsl::Sampler core(dsl::SamplerOptions::RobustFill(), seed);
-  dsl::Sampler extended(dsl::SamplerOptions::Extended(), seed + 1);
-  solver::SolverOptions options;
-  options.timeout = absl::Seconds(60);
-  int checked = 0, disagree = 0, errors = 0, no_output = 0;
-  std::map<std::string, int> ops;
-  double total_ms = 0, max_ms = 0;
-  for (int task = 0; checked < pairs; ++task) {
-    dsl::Sampler& sampler = task % 2 == 0 ? core : extended;
-    const dsl::SampledTask t = sampler.Next();
-    std::vector<dsl::Row> rows = t.inputs;
-    for (dsl::Row& r : sampler.SampleInputs(2, static_cast<int>(t.inputs[0].size()))) rows.push_back(r);
-    for (const dsl::Branch& b : t.program.branches()) {
-      for (const dsl::Expr& e : b.body) CountOps(e, &ops);
-    }
-    if (t.program.is_switch()) ++ops["Switch"];
-    for (const dsl::Row& row : rows) {
-      if (checked >= pairs) break;
-      ++checked;
-      if (verbose) std::cerr << t.program.ToString() << " " << Show(row) << "\n";
-      const auto start = std::chrono::steady_clock::now();
-      const auto z3_out = solver::EvaluateWithZ3(t.program, row, options);
-      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-      total_ms += ms;
-      if (checked % 250 == 0) {
-        std::cout << "progress " << checked << " pairs, " << disagree << " disagree, " << errors
-                  << " errors, mean " << total_ms / checked << " ms" << std::endl;
-      }
-      max_ms = std::max(max_ms, ms);
-      const std::optional<std::string> expected = dsl::Evaluate(t.program, row);
-      if (!expected) ++no_output;
-      if (!z3_out.ok()) {
-        ++errors;
-        std::cout << "ERROR " << z3_out.status() << "\n  " << t.program.ToString() << "\n  " << Show(row) << "\n";
-        continue;
-      }
-      if (*z3_out != expected) {
-        ++disagree;
-        std::cout << "DISAGREE " << t.program.ToString() << "\n  input " << Show(row)
-                  << "\n  interpreter " << (expected ? dsl::QuoteString(*expected) : "<none>")
-                  << "\n  z3          " << (*z3_out ? dsl::QuoteString(**z3_out) : "<none>") << "\n";
-      }
-      
-    }
+  const Clock::time_point start = Clock::now();
+  std::vector<dsl::Program> programs;
+  std::vector<Pair> pairs;
+  SamplePairs(f.pairs, f.seed, &programs, &pairs);
+  std::vector<size_t> mine;  // indices of this shard's pairs
+  for (size_t i = static_cast<size_t>(f.shard); i < pairs.size(); i += static_cast<size_t>(f.shards)) {
+    mine.push_back(i);
   }
-  std::cout << "pairs " << checked << ", agree " << checked - disagree - errors << ", disagree "
-            << disagree << ", errors " << errors << " (no-output pairs " << no_output << ")\n";
-  std::cout << "time per encode-and-check: mean " << total_ms / checked << " ms, max " << max_ms
-            << " ms\noperators (programs using each):";
-  for (const auto& [name, n] : ops) std::cout << " " << name << "=" << n;
-  std::cout << "\n";
-  return disagree == 0 && errors == 0 ? 0 : 1;
+  std::vector<Outcome> outcomes(mine.size());
+  std::atomic<size_t> next{0}, done{0};
+  std::atomic<int> failed{0};
+  std::mutex log;
+  auto worker = [&] {
+    for (size_t k; (k = next.fetch_add(1)) < mine.size();) {
+      const Pair& pair = pairs[mine[k]];
+      if (f.verbose) {
+        std::lock_guard<std::mutex> lock(log);
+        std::cerr << "pair " << mine[k] << ": " << programs[pair.task].ToString() << " " << Show(pair.row) << "\n";
+      }
+      RunPair(f, programs[pair.task], pair, &outcomes[k]);
+      const std::string failures = Failures(f, programs[pair.task], pair, mine[k], outcomes[k]);
+      if (!failures.empty()) {
+        failed.fetch_add(1);
+        std::lock_guard<std::mutex> lock(log);
+        std::cerr << failures << std::flush;
+      }
+      done.fetch_add(1);
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int j = 0; j < f.jobs; ++j) threads.emplace_back(worker);
+  for (Clock::time_point last = start; done.load() < mine.size();) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (Seconds(last) < 10) continue;
+    last = Clock::now();
+    const size_t d = done.load();
+    const double s = Seconds(start);
+    std::cerr << "solver_check: " << d << "/" << mine.size() << " pairs, " << failed.load() << " failing, "
+              << static_cast<int>(s) << " s elapsed, about "
+              << static_cast<int>(d ? s * static_cast<double>(mine.size() - d) / static_cast<double>(d) : 0)
+              << " s left" << std::endl;
+  }
+  for (std::thread& t : threads) t.join();
+  return Report(f, programs, pairs, mine, outcomes, Seconds(start));
 }

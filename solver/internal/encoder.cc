@@ -94,7 +94,7 @@ z3::expr ProgramEncoder::SpanSide(const SymStr& v, const RegexChoice& r, const z
   const Tokens t = b_.Matches(v, r);
   const z3::expr& n = t.count;
   const z3::expr j = MatchIndex(i, n);
-  *found = b_.Lt(b_.Int(0), n);
+  Assign(found, b_.Lt(b_.Int(0), n));
   const z3::expr at = b_.Ite(b_.Eq(boundary, b_.Int(static_cast<int>(dsl::Boundary::kStart))),
                              b_.MatchBegin(t, j), b_.MatchEnd(t, j));
   // Reference quirk: an index past the last match gives position n - 1.
@@ -122,13 +122,13 @@ SymStr ProgramEncoder::CaseOf(const SymStr& v, dsl::Case c) {
     case dsl::Case::kAllCaps: return b_.MapChars(v, CaseMap::kUpper, title);
     case dsl::Case::kLower: return b_.MapChars(v, CaseMap::kLower, title);
     case dsl::Case::kProper:  // Python capitalize(): title first, lower the rest
-      if (!title.empty()) title[0] = b_.Bool(true);
+      if (!title.empty()) Assign(&title[0], b_.Bool(true));
       return b_.MapChars(v, CaseMap::kLower, title);
     case dsl::Case::kTitle: {  // each run of letters capitalized
       std::vector<z3::expr> letter;
       for (const z3::expr& x : v.ch) letter.push_back(b_.IsClass(CharClass::kLetter, x));
       for (size_t i = 0; i < v.ch.size(); ++i) {
-        title[i] = i == 0 ? letter[i] : b_.And(letter[i], b_.Not(letter[i - 1]));
+        Assign(&title[i], i == 0 ? letter[i] : b_.And(letter[i], b_.Not(letter[i - 1])));
       }
       return b_.MapChars(v, CaseMap::kLowerLetters, title);
     }
@@ -154,8 +154,8 @@ SymStr ProgramEncoder::Trim(const SymStr& v) {
                            b_.Not(b_.IsClass(CharClass::kSpace, v.ch[static_cast<size_t>(i)]))));
   }
   z3::expr first = v.len, last = b_.Int(0);
-  for (int i = v.cap() - 1; i >= 0; --i) first = b_.Ite(solid[static_cast<size_t>(i)], b_.Int(i), first);
-  for (int i = 0; i < v.cap(); ++i) last = b_.Ite(solid[static_cast<size_t>(i)], b_.Int(i + 1), last);
+  for (int i = v.cap() - 1; i >= 0; --i) Assign(&first, b_.Ite(solid[static_cast<size_t>(i)], b_.Int(i), first));
+  for (int i = 0; i < v.cap(); ++i) Assign(&last, b_.Ite(solid[static_cast<size_t>(i)], b_.Int(i + 1), last));
   return b_.Slice(v, first, last);
 }
 
@@ -167,7 +167,7 @@ SymStr ProgramEncoder::GetFirst(const SymStr& v, const RegexChoice& r,
   const z3::expr& n = t.count;
   z3::expr take = n;
   if (count) {  // Python matches[:count]
-    take = b_.Ite(b_.Le(b_.Int(0), *count), b_.Min(*count, n), b_.Max(b_.Int(0), b_.Add(n, *count)));
+    Assign(&take, b_.Ite(b_.Le(b_.Int(0), *count), b_.Min(*count, n), b_.Max(b_.Int(0), b_.Add(n, *count))));
   }
   std::vector<z3::expr> keep;
   for (size_t i = 0; i < v.ch.size(); ++i) {
@@ -288,25 +288,25 @@ Encoded ProgramEncoder::Encode(const dsl::Program& p,
     for (const dsl::MatchLiteral& m : branch.condition) {
       const auto col = static_cast<size_t>(m.column);
       if (m.column < 0 || col >= columns.size() || !columns[col]) {
-        error = b_.Or(error, holds);
-        holds = b_.Bool(false);
+        Assign(&error, b_.Or(error, holds));
+        Assign(&holds, b_.Bool(false));
         break;
       }
       const Tokens t = b_.Matches(*columns[col], RegexChoice{{m.regex}, {b_.Bool(true)}});
       const z3::expr lit = b_.Le(b_.Int(m.count), t.count);
-      holds = b_.And(holds, m.negated ? b_.Not(lit) : lit);
+      Assign(&holds, b_.And(holds, m.negated ? b_.Not(lit) : lit));
     }
     Encoded body{b_.Bool(true), b_.Empty()};
     for (size_t ei = 0; ei < branch.body.size(); ++ei) {
       std::optional<SymStr> part =
           EncodeExpr(branch.body[ei], ArgPath{bi, static_cast<int>(ei), 0, 0}, columns);
       if (!part) {
-        body.defined = b_.Bool(false);
+        Assign(&body.defined, b_.Bool(false));
         break;
       }
       body.out = b_.Concat(body.out, *part);
     }
-    result.defined = b_.Ite(error, b_.Bool(false), b_.Ite(holds, body.defined, result.defined));
+    Assign(&result.defined, b_.Ite(error, b_.Bool(false), b_.Ite(holds, body.defined, result.defined)));
     result.out = b_.Ite(holds, body.out, result.out);
   }
   return result;

@@ -188,6 +188,17 @@ z3::expr Builder::And(const z3::expr& a, const z3::expr& b) {
   return a && b;
 }
 
+z3::expr Builder::And(const std::vector<z3::expr>& parts) {
+  z3::expr_vector kept(ctx_);
+  for (const z3::expr& e : parts) {
+    if (e.is_false()) return e;
+    if (!e.is_true()) kept.push_back(e);
+  }
+  if (kept.empty()) return Bool(true);
+  if (kept.size() == 1) return kept[0];
+  return z3::mk_and(kept);
+}
+
 z3::expr Builder::Or(const z3::expr& a, const z3::expr& b) {
   if (a.is_true() || b.is_false()) return a;
   if (b.is_true() || a.is_false()) return b;
@@ -200,10 +211,44 @@ z3::expr Builder::Not(const z3::expr& a) {
   return !a;
 }
 
+namespace {
+
+// Whether e is `base + k`, `k + base`, `base - k` or `k - base` for a numeral
+// k: then e == sign * base + offset.
+bool SplitOffset(const z3::expr& e, z3::expr* base, int* sign, int* offset) {
+  if (!e.is_app() || e.num_args() != 2) return false;
+  const Z3_decl_kind kind = e.decl().decl_kind();
+  if (kind != Z3_OP_ADD && kind != Z3_OP_SUB) return false;
+  int k;
+  if (Num(e.arg(1), &k)) {
+    Assign(base, e.arg(0));
+    *sign = 1;
+    *offset = kind == Z3_OP_ADD ? k : -k;
+    return true;
+  }
+  if (Num(e.arg(0), &k)) {
+    Assign(base, e.arg(1));
+    *sign = kind == Z3_OP_ADD ? 1 : -1;
+    *offset = k;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 z3::expr Builder::Eq(const z3::expr& a, const z3::expr& b) {
   int x, y;
-  if (Num(a, &x) && Num(b, &y)) return Bool(x == y);
+  const bool na = Num(a, &x), nb = Num(b, &y);
+  if (na && nb) return Bool(x == y);
   if (z3::eq(a, b)) return Bool(true);
+  // Index comparisons `i + k == n` (At() of a shifted position) become
+  // `i == n - k`, which the positions of one Slice, Splice or Concat share.
+  z3::expr base = a;
+  int sign, offset;
+  if (na != nb && a.is_int() && SplitOffset(na ? b : a, &base, &sign, &offset)) {
+    return base == Int(sign * ((na ? x : y) - offset));
+  }
   return a == b;
 }
 
@@ -266,7 +311,7 @@ z3::expr Builder::IsClass(CharClass k, const z3::expr& c) {
   z3::expr out = Bool(false);
   for (auto [lo, hi] : Intervals(alphabet_.chars(),
                                  [&](char32_t x) { return alphabet_.Is(k, x); }, false)) {
-    out = Or(out, lo == hi ? Eq(c, Int(lo)) : And(Le(Int(lo), c), Le(c, Int(hi))));
+    Assign(&out, Or(out, lo == hi ? Eq(c, Int(lo)) : And(Le(Int(lo), c), Le(c, Int(hi)))));
   }
   return out;
 }
@@ -274,7 +319,7 @@ z3::expr Builder::IsClass(CharClass k, const z3::expr& c) {
 z3::expr Builder::InAlphabet(const z3::expr& c) {
   z3::expr out = Bool(false);
   for (auto [lo, hi] : Intervals(alphabet_.chars(), [](char32_t) { return true; }, true)) {
-    out = Or(out, lo == hi ? Eq(c, Int(lo)) : And(Le(Int(lo), c), Le(c, Int(hi))));
+    Assign(&out, Or(out, lo == hi ? Eq(c, Int(lo)) : And(Le(Int(lo), c), Le(c, Int(hi)))));
   }
   return out;
 }
@@ -286,19 +331,18 @@ z3::expr Builder::MapChar(CaseMap m, const z3::expr& c, int i) {
     const std::u32string& s = alphabet_.Map(m, static_cast<char32_t>(v));
     return Int(static_cast<size_t>(i) < s.size() ? static_cast<int>(s[static_cast<size_t>(i)]) : kPad);
   }
-  z3::expr out = Int(kPad);
-  if (i == 0) {  // ASCII by arithmetic, the rest by table
-    out = m == CaseMap::kLower || m == CaseMap::kLowerLetters
-              ? Ite(And(Le(Int('A'), c), Le(c, Int('Z'))), Add(c, Int(32)), c)
-              : Ite(And(Le(Int('a'), c), Le(c, Int('z'))), Sub(c, Int(32)), c);
-  }
+  // ASCII by arithmetic, the rest by table.
+  const bool lower = m == CaseMap::kLower || m == CaseMap::kLowerLetters;
+  z3::expr out = i > 0 ? Int(kPad)
+                 : lower ? Ite(And(Le(Int('A'), c), Le(c, Int('Z'))), Add(c, Int(32)), c)
+                         : Ite(And(Le(Int('a'), c), Le(c, Int('z'))), Sub(c, Int(32)), c);
   for (char32_t x : alphabet_.chars()) {
     const std::u32string& s = alphabet_.Map(m, x);
     const bool identity = s.size() == 1 && s[0] == x;
     if (i == 0 && (x < 0x80 || identity)) continue;
     if (i > 0 && s.size() <= static_cast<size_t>(i)) continue;
     const int to = static_cast<size_t>(i) < s.size() ? static_cast<int>(s[static_cast<size_t>(i)]) : kPad;
-    out = Ite(Eq(c, Int(static_cast<int>(x))), Int(to), out);
+    Assign(&out, Ite(Eq(c, Int(static_cast<int>(x))), Int(to), out));
   }
   return out;
 }
@@ -311,7 +355,7 @@ z3::expr Builder::MapLength(CaseMap m, const z3::expr& c) {
   z3::expr out = Int(1);
   for (char32_t x : alphabet_.chars()) {
     const size_t n = alphabet_.Map(m, x).size();
-    if (n != 1) out = Ite(Eq(c, Int(static_cast<int>(x))), Int(static_cast<int>(n)), out);
+    if (n != 1) Assign(&out, Ite(Eq(c, Int(static_cast<int>(x))), Int(static_cast<int>(n)), out));
   }
   return out;
 }
@@ -341,7 +385,7 @@ z3::expr Builder::Eq(const SymStr& a, const SymStr& b) {
   for (int i = 0; i < cap; ++i) {
     const z3::expr x = i < a.cap() ? a.ch[static_cast<size_t>(i)] : Int(kPad);
     const z3::expr y = i < b.cap() ? b.ch[static_cast<size_t>(i)] : Int(kPad);
-    out = And(out, Eq(x, y));
+    Assign(&out, And(out, Eq(x, y)));
   }
   return out;
 }
@@ -351,7 +395,7 @@ z3::expr Builder::At(const SymStr& s, const z3::expr& idx, int lo, int hi) {
   if (Num(idx, &v)) return v >= 0 && v < s.cap() ? s.ch[static_cast<size_t>(v)] : Int(kPad);
   z3::expr out = Int(kPad);
   for (int k = std::min(hi, s.cap() - 1); k >= std::max(lo, 0); --k) {
-    out = Ite(Eq(idx, Int(k)), s.ch[static_cast<size_t>(k)], out);
+    Assign(&out, Ite(Eq(idx, Int(k)), s.ch[static_cast<size_t>(k)], out));
   }
   return out;
 }
@@ -463,8 +507,8 @@ Tokens Builder::Matches(const SymStr& s, const RegexChoice& r) {
   int max_count = 0;
   for (size_t k = 0; k < r.options.size(); ++k) {
     const Tokens t = TypeMatches(s, r.options[k]);
-    for (size_t i = 0; i < start.size(); ++i) start[i] = Or(start[i], And(r.guards[k], t.start[i]));
-    for (size_t i = 0; i < end.size(); ++i) end[i] = Or(end[i], And(r.guards[k], t.end[i]));
+    for (size_t i = 0; i < start.size(); ++i) Assign(&start[i], Or(start[i], And(r.guards[k], t.start[i])));
+    for (size_t i = 0; i < end.size(); ++i) Assign(&end[i], Or(end[i], And(r.guards[k], t.end[i])));
     max_count = std::max(max_count, t.max_count);
   }
   return FromFlags(s, std::move(start), std::move(end), max_count);
@@ -474,7 +518,7 @@ z3::expr Builder::MatchBegin(const Tokens& t, const z3::expr& j) {
   z3::expr out = Int(0);
   for (int i = static_cast<int>(t.start.size()) - 1; i >= 0; --i) {
     const size_t u = static_cast<size_t>(i);
-    out = Ite(And(t.start[u], Eq(t.starts_before[u], j)), Int(i), out);
+    Assign(&out, Ite(And(t.start[u], Eq(t.starts_before[u], j)), Int(i), out));
   }
   return out;
 }
@@ -484,7 +528,7 @@ z3::expr Builder::MatchEnd(const Tokens& t, const z3::expr& j) {
   const z3::expr ordinal = Add(j, Int(1));
   for (int k = static_cast<int>(t.end.size()) - 1; k >= 1; --k) {
     const size_t u = static_cast<size_t>(k);
-    out = Ite(And(t.end[u], Eq(t.ends_upto[u], ordinal)), Int(k), out);
+    Assign(&out, Ite(And(t.end[u], Eq(t.ends_upto[u], ordinal)), Int(k), out));
   }
   return out;
 }
@@ -498,7 +542,7 @@ SymStr Builder::Filter(const SymStr& s, const std::vector<z3::expr>& keep) {
     z3::expr c = Int(kPad);
     for (int i = s.cap() - 1; i >= p; --i) {
       const size_t u = static_cast<size_t>(i);
-      c = Ite(And(keep[u], Eq(before[u], Int(p))), s.ch[u], c);
+      Assign(&c, Ite(And(keep[u], Eq(before[u], Int(p))), s.ch[u], c));
     }
     out.ch.push_back(c);
   }
@@ -509,15 +553,16 @@ z3::expr Builder::Find(const SymStr& s, const SymStr& m) {
   deadline_.Check();
   z3::expr out = Int(-1);
   for (int p = s.cap() - 1; p >= 0; --p) {
-    z3::expr occ = Le(Add(m.len, Int(p)), s.len);
-    for (int q = 0; q < m.cap() && !occ.is_false(); ++q) {
+    // m fits at p, and each of its characters matches (one n-ary `and`).
+    std::vector<z3::expr> occ{Le(Add(m.len, Int(p)), s.len)};
+    for (int q = 0; q < m.cap() && !occ.back().is_false(); ++q) {
       const z3::expr beyond = Le(m.len, Int(q));
       const z3::expr same = p + q < s.cap()
                                 ? Eq(s.ch[static_cast<size_t>(p + q)], m.ch[static_cast<size_t>(q)])
                                 : Bool(false);
-      occ = And(occ, Or(beyond, same));
+      occ.push_back(Or(beyond, same));
     }
-    out = Ite(occ, Int(p), out);
+    Assign(&out, Ite(And(occ), Int(p), out));
   }
   return out;
 }
@@ -550,7 +595,7 @@ SymStr Builder::MapChars(const SymStr& s, CaseMap m, const std::vector<z3::expr>
       for (int k = expansion - 1; k >= 0; --k) {
         if (k > p) continue;
         const size_t u = static_cast<size_t>(i);
-        c = Ite(And(Eq(Add(before[u], Int(k)), Int(p)), Lt(Int(k), length[u])), piece(u, k), c);
+        Assign(&c, Ite(And(Eq(Add(before[u], Int(k)), Int(p)), Lt(Int(k), length[u])), piece(u, k), c));
       }
     }
     out.ch.push_back(c);

@@ -13,10 +13,11 @@
 // 4.8.12.
 //
 // The builder folds constants as it goes (a comparison of two numerals is
-// `true` or `false`, `ite(true, a, b)` is `a`): when the inputs are numerals
-// (hole filling on examples) only the holes stay symbolic; when the inputs
-// are variables (the differential check, distinguishing inputs) Z3 itself
-// computes every value.
+// `true` or `false`, `ite(true, a, b)` is `a`; `i + k == n` becomes
+// `i == n - k`, shared by every position of a Slice): when the inputs are
+// numerals (hole filling on examples) only the holes stay symbolic; when the
+// inputs are variables (the differential check, distinguishing inputs) Z3
+// itself computes every value.
 #ifndef FLASHSYNTH_SOLVER_INTERNAL_STRINGS_H_
 #define FLASHSYNTH_SOLVER_INTERNAL_STRINGS_H_
 
@@ -25,6 +26,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -88,7 +90,35 @@ class Alphabet {
   std::map<char32_t, CharInfo> info_;
 };
 
+// Assign()
+//
+// Sets `*to` to `from`. z3++ 4.8.12's move assignment of a z3::expr
+// (`e = f(...)`, ast::operator=(ast&&) in z3++.h) overwrites e's term without
+// releasing it. The leaked terms stay alive until Z3_del_context, whose leak
+// sweep frees them one layer per pass over the whole term table: time
+// quadratic in the depth of the circuit (seconds per context for a long
+// SubstituteAll). A copy assignment releases the old term, so every
+// reassignment of a z3::expr that already holds a term goes through here;
+// initialization (`z3::expr e = f(...)`) and moves into empty or moved-from
+// exprs are fine.
+//
+// Example:
+//   z3::expr acc = b.Int(0);
+//   for (const z3::expr& f : flags) Assign(&acc, b.Add(acc, b.Count(f)));
+inline void Assign(z3::expr* to, const z3::expr& from) { *to = from; }
+
 struct SymStr {
+  SymStr(z3::expr length, std::vector<z3::expr> chars) : len(std::move(length)), ch(std::move(chars)) {}
+  SymStr(const SymStr&) = default;
+  SymStr(SymStr&&) = default;
+  SymStr& operator=(const SymStr&) = default;
+  // Releases the old terms (see Assign()).
+  SymStr& operator=(SymStr&& other) {
+    Assign(&len, other.len);
+    ch = std::move(other.ch);
+    return *this;
+  }
+
   z3::expr len;
   std::vector<z3::expr> ch;  // ch.size() is the capacity
   int cap() const { return static_cast<int>(ch.size()); }
@@ -126,6 +156,7 @@ class Builder {
   z3::expr Bool(bool b) { return ctx_.bool_val(b); }
   z3::expr Ite(const z3::expr& c, const z3::expr& a, const z3::expr& b);
   z3::expr And(const z3::expr& a, const z3::expr& b);
+  z3::expr And(const std::vector<z3::expr>& parts);  // all of them (true when empty)
   z3::expr Or(const z3::expr& a, const z3::expr& b);
   z3::expr Not(const z3::expr& a);
   z3::expr Eq(const z3::expr& a, const z3::expr& b);
