@@ -232,9 +232,10 @@ std::optional<std::vector<Part>> Partition(std::vector<int> remaining, const Con
   return parts;
 }
 
-// Partitions tried, each seeded by another example, when there are few.
-constexpr int kMaxPartitionSeeds = 4;
+// Partitions seeded by other examples are tried only when there are few
+// examples and the searches so far visited few position tuples.
 constexpr int kMaxExamplesForSeeds = 12;
+constexpr int64_t kMaxStatesForMoreSeeds = 10'000;
 
 // Conditions per case: the greedy one and alternatives for the rows to fill
 // to judge.
@@ -316,18 +317,26 @@ void BuildSwitch(absl::Span<const Example> examples, const Ranker& ranker, std::
 }  // namespace
 
 SwitchResult LearnSwitch(absl::Span<const Example> examples, const Ranker& ranker,
-                         const ConcatOracle& learn_concat) {
+                         const ConcatOracle& learn_concat, int max_seeds) {
   SwitchResult result;
   // Greedy partitions seeded by different examples: the first example may
   // be the odd one out, and a part seeded by it would take the wrong
   // companions. Few examples make each try cheap and the choice telling.
   const int n = static_cast<int>(examples.size());
-  const int seeds = n <= kMaxExamplesForSeeds ? std::min(n, kMaxPartitionSeeds) : 1;
+  const int seeds = n <= kMaxExamplesForSeeds ? std::clamp(max_seeds, 1, n) : 1;
+  // Another seed is tried only while the partitions have been cheap: long
+  // outputs make every part's search costly, and there the first seed must do.
+  int64_t states = 0;
+  const ConcatOracle counted = [&](const std::vector<int>& subset) {
+    ConcatResult r = learn_concat(subset);
+    states += r.states;
+    return r;
+  };
   for (double max_loss : {kMaxMergeLoss, std::numeric_limits<double>::infinity()}) {
-    for (int seed = 0; seed < seeds; ++seed) {
+    for (int seed = 0; seed < seeds && (seed == 0 || states <= kMaxStatesForMoreSeeds); ++seed) {
       std::vector<int> order(n);
       for (int i = 0; i < n; ++i) order[i] = (seed + i) % n;
-      std::optional<std::vector<Part>> parts = Partition(std::move(order), learn_concat, examples, max_loss,
+      std::optional<std::vector<Part>> parts = Partition(std::move(order), counted, examples, max_loss,
                                                          &result.stopped);
       if (result.stopped) break;
       if (parts) BuildSwitch(examples, ranker, std::move(*parts), &result);

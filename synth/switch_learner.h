@@ -30,11 +30,14 @@ struct SwitchResult {
 //
 // Greedy partition: each part starts from the first example not yet placed
 // and takes every later one that still leaves the part a consistent Concat
-// without making its program much worse. With few examples, partitions
-// seeded by each of the first few examples compete. At most
+// without making its program much worse. With at most 12 examples,
+// partitions seeded by each of the first `max_seeds` examples compete (a
+// part grown from an odd first example takes the wrong companions) while
+// the searches stay small (10,000 position tuples in all). At most
 // kMaxSwitchCases parts. The largest part becomes the default case.
+inline constexpr int kMaxPartitionSeeds = 4;
 SwitchResult LearnSwitch(absl::Span<const Example> examples, const Ranker& ranker,
-                         const ConcatOracle& learn_concat);
+                         const ConcatOracle& learn_concat, int max_seeds = kMaxPartitionSeeds);
 
 // Up to `max_conditions` different conjunctions of Match literals, each
 // true on every example in `accept` and false on every example in `reject`:

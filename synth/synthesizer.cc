@@ -12,6 +12,7 @@
 #include "dsl/parser.h"
 #include "dsl/text.h"
 #include "nlohmann/json.hpp"
+#include "solver/distinguish.h"
 #include "synth/concat_learner.h"
 #include "synth/evidence.h"
 #include "synth/switch_learner.h"
@@ -98,6 +99,7 @@ class Session {
     limits_.deadline = absl::Now() + options.time_budget;
     limits_.cancel = options.cancel;
     limits_.max_states = options.max_states;
+    solver_budget_left_ = options.solver_budget;
   }
 
   absl::StatusOr<LearnResult> Run();
@@ -115,6 +117,9 @@ class Session {
   bool TryNoise();
   void Explain();
   void Finish(std::vector<Candidate> pool);
+  std::optional<Difference> RowToFillDifference(const std::vector<std::optional<std::string>>& best,
+                                                const std::vector<std::optional<std::string>>& outputs) const;
+  bool TellApart(Candidate* c);
   bool Stopped() {
     if (options_.cancel != nullptr && options_.cancel->load()) cancelled_ = true;
     if (absl::Now() > limits_.deadline) result_.timed_out = true;
@@ -129,6 +134,7 @@ class Session {
   Distinct distinct_;
   LearnResult result_;
   bool cancelled_ = false;
+  absl::Duration solver_budget_left_;
 };
 
 bool Session::FindConflict() {
@@ -233,7 +239,8 @@ void Session::Explain() {
 }
 
 // Keeps the best program per distinct behaviour on the rows to fill, best
-// first, at most max_programs.
+// first, at most max_programs; with no rows to fill the solver tells
+// candidates apart (TellApart()).
 void Session::Finish(std::vector<Candidate> pool) {
   for (Candidate& c : pool) {
     c.score -= internal::SeamPenalty(c.program, caller_examples_, rows_) +
@@ -242,6 +249,7 @@ void Session::Finish(std::vector<Candidate> pool) {
   std::stable_sort(pool.begin(), pool.end(),
                    [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
   std::map<std::vector<std::optional<std::string>>, bool> behaviours;
+  std::vector<std::vector<std::optional<std::string>>> kept_outputs;
   std::map<std::string, bool> texts;
   for (Candidate& c : pool) {
     if (static_cast<int>(result_.programs.size()) >= std::max(1, options_.max_programs)) break;
@@ -250,10 +258,48 @@ void Session::Finish(std::vector<Candidate> pool) {
       std::vector<std::optional<std::string>> outputs;
       outputs.reserve(rows_.size());
       for (const dsl::Row& row : rows_) outputs.push_back(dsl::Evaluate(c.program, row));
-      if (!behaviours.emplace(std::move(outputs), true).second) continue;
+      if (!behaviours.emplace(outputs, true).second) continue;
+      if (!kept_outputs.empty()) c.differs_from_best = RowToFillDifference(kept_outputs.front(), outputs);
+      kept_outputs.push_back(std::move(outputs));
+    } else if (!result_.programs.empty() && !TellApart(&c)) {
+      ++result_.merged_equivalent;
+      continue;
     }
     result_.programs.push_back(std::move(c));
   }
+}
+
+std::optional<Difference> Session::RowToFillDifference(
+    const std::vector<std::optional<std::string>>& best,
+    const std::vector<std::optional<std::string>>& outputs) const {
+  for (size_t i = 0; i < rows_.size(); ++i) {
+    if (best[i] != outputs[i]) return Difference{rows_[i], best[i], outputs[i], static_cast<int>(i)};
+  }
+  return std::nullopt;
+}
+
+// Whether `c` may differ from every program kept so far: false when the
+// solver proves it equivalent to one (within its bound). Records a row on
+// which it differs from the best. Only candidates close enough to the best
+// to make a row ambiguous are worth the solver's time.
+bool Session::TellApart(Candidate* c) {
+  if (!options_.use_solver || result_.programs.front().score - c->score > kAmbiguityLogOdds) return true;
+  std::vector<dsl::Row> inputs;
+  for (const Example& e : distinct_.examples) inputs.push_back(e.inputs);
+  for (size_t k = 0; k < result_.programs.size(); ++k) {
+    const absl::Duration left = std::min(limits_.deadline - absl::Now(), solver_budget_left_);
+    if (left <= absl::ZeroDuration()) return true;
+    solver::SolverOptions solver_options;
+    solver_options.timeout = std::min(options_.solver_timeout, left);
+    const absl::Time start = absl::Now();
+    absl::StatusOr<solver::Distinction> d =
+        solver::Distinguish(result_.programs[k].program, c->program, inputs, solver_options);
+    solver_budget_left_ -= absl::Now() - start;
+    if (!d.ok()) continue;  // cut short, or outside the encoding: keep both
+    if (d->verdict == solver::Verdict::kEquivalentWithinBound) return false;
+    if (k == 0) c->differs_from_best = Difference{d->input, d->output_a, d->output_b, std::nullopt};
+  }
+  return true;
 }
 
 absl::StatusOr<LearnResult> Session::Run() {
@@ -267,8 +313,11 @@ absl::StatusOr<LearnResult> Session::Run() {
       // disguise: with few examples, let the two compete on score.
       if (options_.allow_switch && pool.front().score < kContrivedScore &&
           distinct_.examples.size() <= kMaxExamplesForRivalSwitch && !Stopped()) {
+        // One partition only: a rival costs a search per example, and most
+        // long Concats are not Switches in disguise.
         internal::SwitchResult sw = internal::LearnSwitch(
-            distinct_.examples, ranker_, [this](const std::vector<int>& subset) { return Concat(subset); });
+            distinct_.examples, ranker_, [this](const std::vector<int>& subset) { return Concat(subset); },
+            /*max_seeds=*/1);
         pool.insert(pool.end(), sw.programs.begin(), sw.programs.end());
       }
       Finish(std::move(pool));

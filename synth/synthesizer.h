@@ -63,6 +63,19 @@ struct LearnOptions {
   bool tolerate_noise = true;
   // Scores candidate programs; null means DefaultRanker().
   const Ranker* ranker = nullptr;
+  // Tell the candidates apart with the solver (solver::Distinguish, Z3)
+  // when there are no rows to fill to do it: a candidate close to the best
+  // (within kAmbiguityLogOdds) that agrees with a better one on every row
+  // within the solver's bound is merged into it (not returned), and the
+  // others get a row on which they differ from the best. Each comparison
+  // gets at most `solver_timeout`, all of them together at most
+  // `solver_budget`, all within `time_budget`; a comparison cut short keeps
+  // the candidate, without a row. Off by default: it costs up to
+  // `solver_budget` per call, and a tool that learns at every keystroke
+  // wants the search alone; the CLI turns it on.
+  bool use_solver = false;
+  absl::Duration solver_timeout = absl::Milliseconds(500);
+  absl::Duration solver_budget = absl::Seconds(2);
   // Memory bound: the most position tuples the intersected version space may
   // hold (about 6 KB each with their edges, so the default keeps one search
   // under ~0.6 GB). The search degrades (fewer alternatives, or no program
@@ -72,11 +85,26 @@ struct LearnOptions {
 
 inline constexpr int kMinExamplesForNoise = 4;
 
+// A row on which a candidate and the best program give different results:
+// the evidence that the examples leave the choice open ("these programs fit
+// the examples and differ on input X: one gives A, the other B").
+struct Difference {
+  dsl::Row input;
+  std::optional<std::string> best_output;  // nullopt: no output
+  std::optional<std::string> output;       // the candidate's
+  // Which row to fill it is (index into rows_to_fill), or nullopt for a row
+  // the solver built because the two agree on every row to fill.
+  std::optional<int> row_to_fill;
+};
+
 // A learned program and its score (higher is better; the log of an
 // unnormalized probability, so differences are log-odds).
 struct Candidate {
   dsl::Program program;
   double score = 0;
+  // For an alternative (LearnResult::programs[1..]): where it differs from
+  // the best, when a row was found within the budget.
+  std::optional<Difference> differs_from_best;
 };
 
 // Why Learn() found no program.
@@ -88,9 +116,10 @@ enum class Failure {
 };
 
 struct LearnResult {
-  // Ranked, semantically distinct programs (they differ on an example-free
-  // row given to Learn() or were kept as distinct shapes); [0] is the
-  // answer. Empty when nothing fits: see `failure`.
+  // Ranked, semantically distinct programs (they differ on a row to fill,
+  // or on a row the solver built, or could not be told apart within the
+  // solver's budget); [0] is the answer. Empty when nothing fits: see
+  // `failure`.
   std::vector<Candidate> programs;
   Failure failure = Failure::kNone;
   // For a failure: indices into the examples that cannot be fitted together
@@ -104,6 +133,7 @@ struct LearnResult {
   // Statistics of the search, for reports.
   int examples_used = 0;        // distinct examples the program was checked on
   int64_t states_explored = 0;  // position tuples visited
+  int merged_equivalent = 0;    // candidates the solver proved equivalent to a better one
   absl::Duration elapsed;
 
   bool ok() const { return !programs.empty(); }

@@ -285,6 +285,57 @@ TEST(LearnTest, ThousandRows) {
   EXPECT_EQ(filled[0].output, "(300) 100-200");
 }
 
+// Every alternative's recorded difference is real: the interpreter gives
+// those two outputs on that input, and they differ.
+void ExpectTrueDifferences(const LearnResult& r) {
+  for (size_t i = 1; i < r.programs.size(); ++i) {
+    if (!r.programs[i].differs_from_best) continue;
+    const Difference& d = *r.programs[i].differs_from_best;
+    EXPECT_NE(d.best_output, d.output);
+    EXPECT_EQ(dsl::Evaluate(r.best(), d.input), d.best_output);
+    EXPECT_EQ(dsl::Evaluate(r.programs[i].program, d.input), d.output);
+  }
+}
+
+TEST(DifferenceTest, AlternativesNameARowToFillWhereTheyDiffer) {
+  const std::vector<Example> examples = {{{"Ada Lovelace"}, "Ada"}, {{"Grace Hopper"}, "Grace"}};
+  const std::vector<dsl::Row> rows = {{"Alan Turing"}, {"Edsger W Dijkstra"}, {"Kurt Goedel 1906"}};
+  absl::StatusOr<LearnResult> r = Learn(examples, rows);
+  ASSERT_TRUE(r.ok() && r->ok());
+  ASSERT_GE(r->programs.size(), 2u);
+  for (size_t i = 1; i < r->programs.size(); ++i) {
+    // Candidates differ on the rows to fill, so each names one of them.
+    ASSERT_TRUE(r->programs[i].differs_from_best) << r->programs[i].program.ToString();
+    const Difference& d = *r->programs[i].differs_from_best;
+    ASSERT_TRUE(d.row_to_fill);
+    EXPECT_EQ(d.input, rows[*d.row_to_fill]);
+  }
+  ExpectTrueDifferences(*r);
+}
+
+TEST(DifferenceTest, TheSolverBuildsARowWhenThereAreNoRowsToFill) {
+  const std::vector<Example> examples = {{{"Ada Lovelace"}, "Ada"}, {{"Grace Hopper"}, "Grace"}};
+  LearnOptions options;
+  EXPECT_FALSE(options.use_solver);  // off unless asked for
+  absl::StatusOr<LearnResult> plain = Learn(examples, {}, options);
+  ASSERT_TRUE(plain.ok() && plain->ok());
+  for (const Candidate& c : plain->programs) EXPECT_FALSE(c.differs_from_best);
+
+  options.use_solver = true;
+  absl::StatusOr<LearnResult> r = Learn(examples, {}, options);
+  ASSERT_TRUE(r.ok() && r->ok());
+  int built = 0;
+  for (size_t i = 1; i < r->programs.size(); ++i) {
+    if (!r->programs[i].differs_from_best) continue;
+    EXPECT_FALSE(r->programs[i].differs_from_best->row_to_fill);
+    ++built;
+  }
+  // GetToken(Word, -2) and GetToken(PropCase, 1) part from GetToken(Word, 1)
+  // on rows of the examples' shape.
+  EXPECT_GE(built, 1);
+  ExpectTrueDifferences(*r);
+}
+
 TEST(FillTest, AmbiguousRowsAreFlagged) {
   // One example cannot tell "the first word" from "the first letters-and-
   // digits run"; rows where the two differ are ambiguous.

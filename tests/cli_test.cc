@@ -154,6 +154,46 @@ TEST_F(CliTest, LearnsAndPrintsTheTableUnchangedWhenNothingIsLeftToFill) {
   EXPECT_TRUE(Contains(o.err, "nothing to fill")) << o.err;
 }
 
+TEST_F(CliTest, JsonSaysWhereEachAlternativeDiffers) {
+  // A row to fill tells the alternatives apart: differs_on names its line.
+  const std::string csv = Write(
+      "first.csv", "name,first\nAda Lovelace,Ada\nGrace Hopper,Grace\nEdsger W Dijkstra,\nAlan Turing,\n");
+  Outcome o = Run("--json " + csv);
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  nlohmann::json j = nlohmann::json::parse(o.out, nullptr, /*allow_exceptions=*/false);
+  ASSERT_FALSE(j.is_discarded()) << o.out;
+  ASSERT_FALSE(j["alternatives"].empty());
+  for (const nlohmann::json& alt : j["alternatives"]) {
+    const nlohmann::json& d = alt["differs_on"];
+    ASSERT_TRUE(d.is_object()) << alt.dump();
+    EXPECT_EQ(d["source"], "row to fill");
+    EXPECT_TRUE(d["line"] == 4 || d["line"] == 5) << d.dump();
+    EXPECT_NE(d["program_output"], d["alternative_output"]);
+  }
+
+  // No row to fill: the solver builds an input, unless --no-solver.
+  const std::string full = Write("full.csv", "name,first\nAda Lovelace,Ada\nGrace Hopper,Grace\n");
+  o = Run("--json " + full);
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  j = nlohmann::json::parse(o.out, nullptr, /*allow_exceptions=*/false);
+  ASSERT_FALSE(j.is_discarded()) << o.out;
+  int built = 0;
+  for (const nlohmann::json& alt : j["alternatives"]) {
+    const nlohmann::json& d = alt["differs_on"];
+    if (d.is_null()) continue;
+    EXPECT_EQ(d["source"], "solver");
+    EXPECT_TRUE(d["line"].is_null());
+    EXPECT_EQ(d["inputs"].size(), 1u);
+    EXPECT_NE(d["program_output"], d["alternative_output"]);
+    ++built;
+  }
+  EXPECT_GE(built, 1) << j["alternatives"].dump(2);
+  o = Run("--json --no-solver " + full);
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  j = nlohmann::json::parse(o.out, nullptr, /*allow_exceptions=*/false);
+  for (const nlohmann::json& alt : j["alternatives"]) EXPECT_TRUE(alt["differs_on"].is_null());
+}
+
 TEST_F(CliTest, ExitsOneAndNamesBothLinesWhenExamplesConflict) {
   const std::string csv = Write(
       "conflict.csv",
@@ -344,7 +384,7 @@ TEST_F(CliTest, RejectsBadInputWithAClearErrorAndExitTwo) {
 TEST_F(CliTest, HelpDescribesTheFlagsAndExitsZero) {
   Outcome o = Run("--help");
   EXPECT_EQ(o.exit_code, 0);
-  for (const char* flag : {"--output-column", "--json", "--strict", "--timeout", "--alternatives",
+  for (const char* flag : {"--output-column", "--json", "--strict", "--timeout", "--alternatives", "--no-solver",
                            "--program", "-o,--output", "Exit status"}) {
     EXPECT_TRUE(Contains(o.out, flag)) << flag << "\n" << o.out;
   }

@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -53,6 +54,7 @@ struct Flags {
   bool strict = false;
   double timeout_seconds = 10;
   int alternatives = 5;
+  bool no_solver = false;
 };
 
 // ---------------------------------------------------------------------------
@@ -317,6 +319,7 @@ struct LearnInput {
   std::vector<const dsl::TaskRow*> example_rows;  // example i is example_rows[i]
   std::vector<synth::Example> examples;
   std::vector<dsl::Row> rows_to_fill;
+  std::vector<int> fill_lines;  // the line of rows_to_fill[i]
 };
 
 LearnInput SplitTask(const dsl::Task& task) {
@@ -327,6 +330,7 @@ LearnInput SplitTask(const dsl::Task& task) {
       in.examples.push_back({row.inputs, *row.output});
     } else {
       in.rows_to_fill.push_back(row.inputs);
+      in.fill_lines.push_back(row.line);
     }
   }
   return in;
@@ -408,15 +412,46 @@ Json ReportTypo(const Flags& flags, const LearnInput& in, const synth::LearnResu
           {"program_output", got ? Json(*got) : Json(nullptr)}};
 }
 
+Json OptionalText(const std::optional<std::string>& text) { return text ? Json(*text) : Json(nullptr); }
+
+// Where an alternative and the best program part: the inputs, both
+// outputs, and the line when it is a row to fill (else the solver built it).
+Json DifferenceJson(const LearnInput& in, const synth::Difference& d) {
+  return {{"inputs", d.input},
+          {"line", d.row_to_fill ? Json(in.fill_lines[*d.row_to_fill]) : Json(nullptr)},
+          {"source", d.row_to_fill ? "row to fill" : "solver"},
+          {"program_output", OptionalText(d.best_output)},
+          {"alternative_output", OptionalText(d.output)}};
+}
+
+// Names, on stderr, an input on which a close alternative gives another
+// output ("these programs fit the examples and differ on ...").
+void ReportDifference(const LearnInput& in, const synth::LearnResult& r) {
+  if (r.programs.size() < 2) return;
+  const synth::Candidate& alt = r.programs[1];
+  if (!alt.differs_from_best || r.programs[0].score - alt.score > synth::kAmbiguityLogOdds) return;
+  const synth::Difference& d = *alt.differs_from_best;
+  auto text = [](const std::optional<std::string>& t) { return t ? absl::StrCat("\"", *t, "\"") : "no output"; };
+  std::cerr << "flashsynth: " << alt.program.ToString() << " also fits the examples; on ";
+  if (d.row_to_fill) {
+    std::cerr << "line " << in.fill_lines[*d.row_to_fill];
+  } else {
+    std::cerr << "the input (\"" << absl::StrJoin(d.input, "\", \"") << "\")";
+  }
+  std::cerr << " the program gives " << text(d.best_output) << " and it gives " << text(d.output) << "\n";
+}
+
 // The --json object of a successful learn.
-Json LearnedJson(const dsl::Task& task, const Outcome& o, const synth::LearnResult& r,
+Json LearnedJson(const dsl::Task& task, const LearnInput& in, const Outcome& o, const synth::LearnResult& r,
                  Json typo, absl::Time start) {
   Json j = OutcomeJson(task, o);
   j["score"] = r.programs.front().score;
   Json alternatives = Json::array();
   for (size_t i = 1; i < r.programs.size(); ++i) {
-    alternatives.push_back(
-        {{"program", r.programs[i].program.ToString()}, {"score", r.programs[i].score}});
+    const synth::Candidate& c = r.programs[i];
+    alternatives.push_back({{"program", c.program.ToString()},
+                            {"score", c.score},
+                            {"differs_on", c.differs_from_best ? DifferenceJson(in, *c.differs_from_best) : Json(nullptr)}});
   }
   j["alternatives"] = std::move(alternatives);
   j["suspected_typo"] = std::move(typo);
@@ -431,6 +466,7 @@ absl::StatusOr<synth::LearnResult> LearnFrom(const Flags& flags, const LearnInpu
   options.time_budget = absl::Seconds(flags.timeout_seconds);
   options.max_programs = flags.alternatives;
   options.tolerate_noise = !flags.strict;
+  options.use_solver = !flags.no_solver;
   absl::StatusOr<synth::LearnResult> r = synth::Learn(in.examples, in.rows_to_fill, options);
   if (!r.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(InputName(flags), ": ", r.status().message()));
@@ -456,6 +492,7 @@ int RunLearn(const Flags& flags, const dsl::Task& task, absl::Time start) {
   }
   Json typo = ReportTypo(flags, in, *r);
   ReportRows(flags, o);
+  ReportDifference(in, *r);
   if (in.rows_to_fill.empty()) std::cerr << "nothing to fill: every row has an output\n";
   std::cerr << r->examples_used << " example(s) used; " << o.filled_rows << " row(s) filled; "
             << o.ambiguous_lines.size() << " ambiguous; " << o.no_output_lines.size()
@@ -463,7 +500,7 @@ int RunLearn(const Flags& flags, const dsl::Task& task, absl::Time start) {
   if (!typo.is_null()) std::cerr << "; suspected typo on line " << typo["line"].get<int>();
   std::cerr << "\n";
   if (!flags.json) return Emit(flags, dsl::FormatTaskCsv(task, CsvOutputs(o)));
-  return Emit(flags, LearnedJson(task, o, *r, std::move(typo), start).dump(2) + "\n");
+  return Emit(flags, LearnedJson(task, in, o, *r, std::move(typo), start).dump(2) + "\n");
 }
 
 int Run(const Flags& flags) {
@@ -489,9 +526,12 @@ constexpr char kDescription[] =
     "\n"
     "stdout: the completed CSV (same header, rows and order), or with --json one\n"
     "JSON object: program, ast, rows (line, inputs, example or output, confidence,\n"
-    "ambiguous, alternatives), ambiguous_lines, alternatives (other programs and\n"
-    "their scores), suspected_typo, timing, examples_used, search.\n"
-    "stderr: the program, suspected typos, ambiguous rows and a one-line summary.\n"
+    "ambiguous, alternatives), ambiguous_lines, alternatives (other programs, their\n"
+    "scores, and differs_on: inputs on which each gives another output than the\n"
+    "program, a row to fill or one the Z3 solver built), suspected_typo, timing,\n"
+    "examples_used, search.\n"
+    "stderr: the program, suspected typos, ambiguous rows, an input on which a\n"
+    "close alternative differs, and a one-line summary.\n"
     "\n"
     "With at least 4 examples and no program fitting all, one example may be set\n"
     "aside as a suspected typo (reported by line); --strict turns that off.\n"
@@ -538,7 +578,10 @@ int main(int argc, char** argv) {
                      "how many distinct programs to rank (the best and N-1 alternatives)")
           ->capture_default_str()
           ->check(CLI::Range(1, 1000));
-  for (CLI::Option* learn_only : {strict, timeout, alternatives}) {
+  CLI::Option* no_solver = app.add_flag(
+      "--no-solver", flags.no_solver,
+      "do not ask the Z3 solver to tell the alternatives apart when no row to fill does");
+  for (CLI::Option* learn_only : {strict, timeout, alternatives, no_solver}) {
     learn_only->excludes(program)->excludes(program_file);
   }
   try {
