@@ -11,6 +11,19 @@
 
 namespace flashsynth::neural {
 
+double AllowedLogMass(absl::Span<const float> log_probs, const std::vector<bool>& allowed) {
+  double max = -std::numeric_limits<double>::infinity();
+  for (size_t t = 0; t < log_probs.size(); ++t) {
+    if (allowed[t]) max = std::max(max, static_cast<double>(log_probs[t]));
+  }
+  if (max == -std::numeric_limits<double>::infinity()) return max;
+  double sum = 0;
+  for (size_t t = 0; t < log_probs.size(); ++t) {
+    if (allowed[t]) sum += std::exp(log_probs[t] - max);
+  }
+  return max + std::log(sum);
+}
+
 namespace {
 
 struct Hypothesis {
@@ -31,15 +44,7 @@ struct Extension {
 void Extend(const Hypothesis& h, int k, absl::Span<const float> log_probs,
             std::vector<bool>* allowed, std::vector<Extension>* out) {
   h.parser.AllowedTokens(allowed);
-  double max = -std::numeric_limits<double>::infinity();
-  for (size_t t = 0; t < log_probs.size(); ++t) {
-    if ((*allowed)[t]) max = std::max(max, static_cast<double>(log_probs[t]));
-  }
-  double sum = 0;
-  for (size_t t = 0; t < log_probs.size(); ++t) {
-    if ((*allowed)[t]) sum += std::exp(log_probs[t] - max);
-  }
-  const double norm = max + std::log(sum);
+  const double norm = AllowedLogMass(log_probs, *allowed);
   for (size_t t = 0; t < log_probs.size(); ++t) {
     if ((*allowed)[t]) {
       out->push_back({k, static_cast<int>(t), h.log_prob + log_probs[t] - norm});
@@ -49,7 +54,8 @@ void Extend(const Hypothesis& h, int k, absl::Span<const float> log_probs,
 
 // DP-Beam: runs the expression that the last token completed, if any.
 // False when an output stops being a prefix of its example's output, or a
-// finished Concat does not produce it all.
+// finished Concat does not produce it all, or the bytes of a top-level
+// ConstStr being written stop continuing every output.
 bool SurvivesExecution(const IoExamples& task, size_t exprs_before, Hypothesis* h) {
   if (h->parser.is_switch()) return true;
   const std::vector<dsl::Expr>& body = h->parser.body();
@@ -62,6 +68,14 @@ bool SurvivesExecution(const IoExamples& task, size_t exprs_before, Hypothesis* 
     }
   }
   if (h->parser.finished()) return h->partial == task.outputs;
+  // Inside a top-level ConstStr: its bytes so far must continue every output.
+  if (const std::string* text = h->parser.open_constant(); text != nullptr && !text->empty()) {
+    for (size_t j = 0; j < task.inputs.size(); ++j) {
+      const std::string& out = task.outputs[j];
+      const size_t at = h->partial[j].size();
+      if (out.size() < at + text->size() || out.compare(at, text->size(), *text) != 0) return false;
+    }
+  }
   return true;
 }
 
@@ -109,14 +123,27 @@ absl::Status CheckArguments(const Decoder& decoder, const ProgramVocab& vocab,
 
 absl::StatusOr<std::vector<Candidate>> BeamSearch(Decoder& decoder, const ProgramVocab& vocab,
                                                   const IoExamples& task,
-                                                  const BeamSearchOptions& options) {
+                                                  const BeamSearchOptions& options,
+                                                  BeamSearchStats* stats) {
   FS_RETURN_IF_ERROR(CheckArguments(decoder, vocab, task, options));
+  BeamSearchStats ignored;
+  if (stats == nullptr) stats = &ignored;
+  *stats = BeamSearchStats();
+  const bool has_deadline = options.deadline != absl::InfiniteFuture();
   std::vector<Hypothesis> beam;
   beam.push_back({PrefixParser(vocab), 0.0, std::vector<std::string>(task.inputs.size())});
   Results results(static_cast<size_t>(options.beam_size));
   std::vector<bool> allowed;
   std::vector<Extension> extensions;
   for (int step = 0; step < options.max_tokens && !beam.empty(); ++step) {
+    if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) {
+      return absl::CancelledError("beam search cancelled");
+    }
+    if (has_deadline && absl::Now() >= options.deadline) {
+      stats->timed_out = true;
+      break;
+    }
+    stats->steps = step + 1;
     extensions.clear();
     for (size_t k = 0; k < beam.size(); ++k) {
       Extend(beam[k], static_cast<int>(k), decoder.log_probs(static_cast<int>(k)), &allowed,
@@ -134,13 +161,17 @@ absl::StatusOr<std::vector<Candidate>> BeamSearch(Decoder& decoder, const Progra
       const size_t exprs_before = h.parser.body().size();
       h.parser.Push(e.token);
       h.log_prob = e.log_prob;
-      if (options.execution_guided && !SurvivesExecution(task, exprs_before, &h)) continue;
+      if (options.execution_guided && !SurvivesExecution(task, exprs_before, &h)) {
+        ++stats->pruned;
+        continue;
+      }
       if (!h.parser.finished()) {
         next.push_back(std::move(h));
         parents.push_back(e.parent);
         tokens.push_back(e.token);
         continue;
       }
+      ++stats->finished;
       absl::StatusOr<dsl::Program> program = h.parser.program();
       if (!program.ok()) return program.status();  // a grammar bug: kFailedPrecondition
       const bool consistent = Consistent(*program, task);
@@ -156,9 +187,10 @@ absl::StatusOr<std::vector<Candidate>> BeamSearch(Decoder& decoder, const Progra
 
 absl::StatusOr<std::vector<Candidate>> BeamSearch(const RobustFillModel& model,
                                                   const IoExamples& task,
-                                                  const BeamSearchOptions& options) {
+                                                  const BeamSearchOptions& options,
+                                                  BeamSearchStats* stats) {
   FS_ASSIGN_OR_RETURN(std::unique_ptr<Decoder> decoder, model.StartDecoding(task));
-  return BeamSearch(*decoder, model.vocab(), task, options);
+  return BeamSearch(*decoder, model.vocab(), task, options, stats);
 }
 
 }  // namespace flashsynth::neural

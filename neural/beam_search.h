@@ -7,7 +7,8 @@
 // DP-Beam) every top-level expression of a Concat program is run on the
 // examples as soon as it is complete, and a hypothesis is dropped when the
 // concatenated outputs so far stop being a prefix of every example output;
-// a Concat then ends only where they equal the outputs. Switch programs are
+// a Concat then ends only where they equal the outputs (and a top-level
+// ConstStr's bytes are checked as they are written). Switch programs are
 // checked when they are finished. Finished programs leave the beam; the
 // search stops when no live prefix can beat the beam_size-th finished one.
 //
@@ -19,9 +20,11 @@
 #ifndef FLASHSYNTH_NEURAL_BEAM_SEARCH_H_
 #define FLASHSYNTH_NEURAL_BEAM_SEARCH_H_
 
+#include <atomic>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "dsl/program.h"
 #include "neural/decoder.h"
 #include "neural/robustfill_model.h"
@@ -34,6 +37,19 @@ struct BeamSearchOptions {
   int max_tokens = 100;          // longer programs (EOS included) are abandoned
   bool execution_guided = true;  // DP-Beam pruning, see above
   bool only_consistent = true;   // return only programs reproducing every example
+  // Checked before every decoder step. Past the deadline the search stops and
+  // returns the programs finished so far (BeamSearchStats::timed_out says
+  // so); when *cancel becomes true it returns kCancelled. cancel may be null.
+  absl::Time deadline = absl::InfiniteFuture();
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+// What one search did, for latency reports.
+struct BeamSearchStats {
+  int steps = 0;             // decoder steps (batched over the live prefixes)
+  int finished = 0;          // programs that reached EOS (consistent or not)
+  int pruned = 0;            // prefixes dropped by execution guidance
+  bool timed_out = false;    // stopped at options.deadline
 };
 
 struct Candidate {
@@ -42,21 +58,30 @@ struct Candidate {
   bool consistent = false;  // reproduces every example output (by dsl::Evaluate)
 };
 
+// The log of the probability mass that `log_probs` gives the tokens marked
+// in `allowed` (same length): subtracting it renormalizes a token's
+// log-probability over the grammar's choices, as BeamSearch() scores.
+// -infinity when no token is allowed.
+double AllowedLogMass(absl::Span<const float> log_probs, const std::vector<bool>& allowed);
+
 // BeamSearch()
 //
 // Up to options.beam_size finished programs for `task`, by decreasing
 // log_prob; empty when none survives. `decoder` must be fresh (one
 // hypothesis, the empty prefix) and use `vocab`'s ids. kInvalidArgument for
 // bad options, a bad task or a used decoder; the decoder's errors pass
-// through.
+// through; kCancelled when options.cancel is set. `stats`, when not null,
+// receives what the search did.
 absl::StatusOr<std::vector<Candidate>> BeamSearch(Decoder& decoder, const ProgramVocab& vocab,
                                                   const IoExamples& task,
-                                                  const BeamSearchOptions& options);
+                                                  const BeamSearchOptions& options,
+                                                  BeamSearchStats* stats = nullptr);
 
 // The same with model.StartDecoding(task).
 absl::StatusOr<std::vector<Candidate>> BeamSearch(const RobustFillModel& model,
                                                   const IoExamples& task,
-                                                  const BeamSearchOptions& options);
+                                                  const BeamSearchOptions& options,
+                                                  BeamSearchStats* stats = nullptr);
 
 }  // namespace flashsynth::neural
 

@@ -114,6 +114,37 @@ TEST(BeamSearchTest, ExecutionGuidanceDropsAPrefixThatCannotProduceTheOutputs) {
   EXPECT_TRUE((*found)[0].consistent);
 }
 
+TEST(BeamSearchTest, ExecutionGuidanceChecksAConstantByteByByte) {
+  ProgramVocab vocab;
+  const IoExamples task{{{"x"}, {"y"}}, {"ab", "ab"}};
+  // "ax" is preferred, but its 'x' already leaves the outputs.
+  ScriptedDecoder d(vocab, {{P(R"(Concat(ConstStr("ax")))"), 0.6},
+                            {P(R"(Concat(ConstStr("ab")))"), 0.4}});
+  BeamSearchOptions options;
+  options.beam_size = 1;
+  BeamSearchStats stats;
+  absl::StatusOr<std::vector<Candidate>> found = BeamSearch(d, vocab, task, options, &stats);
+  ASSERT_TRUE(found.ok()) << found.status();
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ((*found)[0].program, P(R"(Concat(ConstStr("ab")))"));
+  EXPECT_GT(stats.pruned, 0);
+  EXPECT_EQ(stats.finished, 1);
+  EXPECT_EQ(stats.steps, 5);  // ConstStr a b EndString EOS
+}
+
+TEST(BeamSearchTest, StopsAtTheDeadlineWithWhatItHas) {
+  ProgramVocab vocab;
+  ScriptedDecoder d(vocab, {{P("Concat(GetToken(Word, -1))"), 1.0}});
+  BeamSearchOptions options;
+  options.deadline = absl::Now() - absl::Seconds(1);
+  BeamSearchStats stats;
+  absl::StatusOr<std::vector<Candidate>> found = BeamSearch(d, vocab, NameTask(), options, &stats);
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_TRUE(found->empty());
+  EXPECT_TRUE(stats.timed_out);
+  EXPECT_EQ(stats.steps, 0);
+}
+
 TEST(BeamSearchTest, ReturnsOnlyProgramsConsistentWithTheExamples) {
   ProgramVocab vocab;
   const IoExamples task{{{"ab:12"}, {"cd:345"}}, {"12!", "345!"}};

@@ -165,6 +165,12 @@ void PrefixParser::ApplyToFrame(const ProgramToken& t) {
   CloseCompleteFrames();
 }
 
+const std::string* PrefixParser::open_constant() const {
+  if (need_ != Need::kStringByte || stack_.size() != 1) return nullptr;
+  const Frame& f = stack_.front();
+  return dsl::GetOpInfo(f.op).kind == dsl::OpKind::kConst ? &f.text : nullptr;
+}
+
 void PrefixParser::OpenFrame(dsl::Op op, int depth) {
   Frame f;
   f.op = op;

@@ -79,6 +79,11 @@ class PrefixParser {
   // being read. Grows by one exactly when a Push() completes an expression.
   const std::vector<dsl::Expr>& body() const;
 
+  // When the prefix ends inside the string of a ConstStr that is itself a
+  // top-level expression: the bytes read so far, i.e. the start of its
+  // output (beam search prunes on it). Else null.
+  const std::string* open_constant() const;
+
   // The program read; kFailedPrecondition unless finished().
   absl::StatusOr<dsl::Program> program() const;
 

@@ -7,19 +7,15 @@
 // evaluation line every --eval-every steps; writes the checkpoint every
 // --checkpoint-every steps, at the end, on --max-seconds and on Ctrl-C, each
 // time atomically (temporary file, then rename). With --resume an existing
-// checkpoint is continued. The only code in neural/ that touches files.
-#include <fcntl.h>
+// checkpoint is continued. Files are read and written through
+// neural/internal/files.h, as in the other tools.
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
 #include <csignal>
-#include <cstdio>
-#include <cstring>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 
 #include "CLI/CLI.hpp"
@@ -28,6 +24,7 @@
 #include "absl/strings/str_format.h"
 #include "dsl/status_macros.h"
 #include "neural/device.h"
+#include "neural/internal/files.h"
 #include "neural/trainer.h"
 
 namespace flashsynth::neural {
@@ -55,40 +52,8 @@ struct Flags {
   double max_seconds = 0;
 };
 
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open: ", std::strerror(errno)));
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  if (in.bad()) return absl::InvalidArgumentError(absl::StrCat(path, ": cannot read"));
-  return bytes.str();
-}
-
-// A temporary file beside `path`, flushed to disk, then renamed over it: a
-// reader (or a crash) sees the old file or the new one, never a part.
-absl::Status WriteFileAtomically(const std::string& path, const std::string& contents) {
-  std::string tmp = path + ".tmp-XXXXXX";
-  const int fd = mkstemp(tmp.data());
-  if (fd < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": cannot create a temporary file beside it: ", std::strerror(errno)));
-  }
-  size_t written = 0;
-  while (written < contents.size()) {
-    const ssize_t n = write(fd, contents.data() + written, contents.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    written += static_cast<size_t>(n);
-  }
-  const bool ok = written == contents.size() && fchmod(fd, 0644) == 0 && fsync(fd) == 0;
-  close(fd);
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const std::string why = std::strerror(errno);
-    std::remove(tmp.c_str());
-    return absl::InvalidArgumentError(absl::StrCat(path, ": cannot write: ", why));
-  }
-  return absl::OkStatus();
-}
+// Model and checkpoint files: the largest paper-size checkpoint is ~120 MB.
+constexpr size_t kMaxCheckpointBytes = size_t{4} << 30;
 
 bool FileExists(const std::string& path) {
   struct stat st;
@@ -148,7 +113,7 @@ absl::Status FinishOptions(Flags& f) {
 
 absl::StatusOr<std::unique_ptr<Trainer>> StartTrainer(const Flags& f) {
   if (f.resume && !f.checkpoint.empty() && FileExists(f.checkpoint)) {
-    FS_ASSIGN_OR_RETURN(std::string bytes, ReadFile(f.checkpoint));
+    FS_ASSIGN_OR_RETURN(std::string bytes, internal::ReadFile(f.checkpoint, kMaxCheckpointBytes));
     FS_ASSIGN_OR_RETURN(std::unique_ptr<Trainer> t, Trainer::Resume(f.options, bytes, f.checkpoint));
     std::cerr << "resumed " << f.checkpoint << " at step " << t->step() << "\n";
     return t;
@@ -159,7 +124,7 @@ absl::StatusOr<std::unique_ptr<Trainer>> StartTrainer(const Flags& f) {
 absl::Status SaveCheckpoint(const Flags& f, const Trainer& t) {
   if (f.checkpoint.empty()) return absl::OkStatus();
   FS_ASSIGN_OR_RETURN(std::string bytes, t.Checkpoint());
-  return WriteFileAtomically(f.checkpoint, bytes);
+  return internal::WriteFileAtomically(f.checkpoint, bytes);
 }
 
 absl::Status RunEvaluation(const Flags& f, Trainer& t, bool tty) {
@@ -226,7 +191,7 @@ absl::Status Train(const Flags& f) {
   if (f.eval_every == 0 || t->step() % f.eval_every != 0) FS_RETURN_IF_ERROR(RunEvaluation(f, *t, tty));
   if (!f.save_model.empty()) {
     FS_ASSIGN_OR_RETURN(std::string bytes, t->model().Save());
-    FS_RETURN_IF_ERROR(WriteFileAtomically(f.save_model, bytes));
+    FS_RETURN_IF_ERROR(internal::WriteFileAtomically(f.save_model, bytes));
   }
   return absl::OkStatus();
 }
