@@ -4,16 +4,11 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
-#include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <random>
 #include <set>
-#include <thread>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
@@ -22,6 +17,7 @@
 #include "dsl/text.h"
 #include "solver/internal/encoder.h"
 #include "solver/internal/strings.h"
+#include "solver/internal/worker.h"
 
 namespace flashsynth::solver {
 
@@ -578,84 +574,6 @@ absl::StatusOr<Distinction> SolveAll(z3::context& ctx, const Search& q) {
   return Distinction{};
 }
 
-// ------------------------------------------------------- the worker thread
-
-// Some of Z3 4.8.12's preprocessing never looks at its timeout or at
-// interrupts (measured: an smt check given 3.8 s ran for 35 s, and the
-// default solver spent 47 s inside add()), so the Z3 steps run on a worker
-// thread. The
-// caller waits until the deadline, interrupts the context, waits kGrace
-// more, and then returns kDeadlineExceeded, leaving the worker to finish
-// and delete its context in the background.
-constexpr absl::Duration kGrace = absl::Milliseconds(250);
-
-// The worker's result and context, shared with the caller.
-struct Job {
-  std::mutex mu;
-  std::condition_variable finished;
-  bool done = false;
-  absl::StatusOr<Distinction> result;
-  z3::context* ctx = nullptr;  // set while the worker's context is alive
-};
-
-// Workers still running; the process waits for them at exit (a worker cut
-// off by exit would crash inside Z3).
-std::atomic<int> running_workers{0};
-struct DrainWorkersAtExit {
-  ~DrainWorkersAtExit() {
-    while (running_workers.load() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-} drain_workers_at_exit;
-
-// Publishes the worker's context to the caller for as long as it lives.
-class PublishContext {
- public:
-  PublishContext(Job* job, z3::context* ctx) : job_(*job) {
-    std::lock_guard<std::mutex> lock(job_.mu);
-    job_.ctx = ctx;
-  }
-  ~PublishContext() {
-    std::lock_guard<std::mutex> lock(job_.mu);
-    job_.ctx = nullptr;
-  }
-
- private:
-  Job& job_;
-};
-
-void StartWorker(std::shared_ptr<Job> job, Search q) {
-  running_workers.fetch_add(1);
-  std::thread([job, q = std::move(q)] {
-    absl::StatusOr<Distinction> result = internal::RunInFreshContext<Distinction>([&](z3::context& ctx) {
-      PublishContext publish(job.get(), &ctx);
-      return SolveAll(ctx, q);
-    });
-    {
-      std::lock_guard<std::mutex> lock(job->mu);
-      job->result = std::move(result);
-      job->done = true;
-    }
-    job->finished.notify_all();
-    running_workers.fetch_sub(1);
-  }).detach();
-}
-
-// Steps 3 and 4, returning by `end` + kGrace whatever Z3 does.
-absl::StatusOr<Distinction> SolveWithin(Search q) {
-  const absl::Time end = q.end;
-  auto job = std::make_shared<Job>();
-  StartWorker(job, std::move(q));
-  std::unique_lock<std::mutex> lock(job->mu);
-  const auto done = [&] { return job->done; };
-  if (job->finished.wait_until(lock, absl::ToChronoTime(end), done)) return job->result;
-  if (job->ctx != nullptr) job->ctx->interrupt();
-  // An interrupted worker's errors ("canceled") mean the budget ran out.
-  if (job->finished.wait_for(lock, absl::ToChronoNanoseconds(kGrace), done) && job->result.ok()) {
-    return job->result;
-  }
-  return absl::DeadlineExceededError("the budget ran out (Z3 was interrupted)");
-}
-
 absl::StatusOr<int> Width(const dsl::Program& a, const dsl::Program& b,
                           const std::vector<dsl::Row>& inputs) {
   if (inputs.empty()) return std::max(a.NumColumnsUsed(), b.NumColumnsUsed());
@@ -679,7 +597,11 @@ absl::StatusOr<Distinction> Distinguish(const dsl::Program& a, const dsl::Progra
   }
   const std::set<int> read = ColumnsRead(a, b);
   if (auto d = SearchMutations(a, b, inputs, read, end)) return *d;
-  return SolveWithin(Search{a, b, inputs, width, read, options, end});
+  // Steps 3 and 4 on a worker thread: Z3 does not always honour its timeout.
+  return internal::RunBefore<Distinction>(
+      end, [q = Search{a, b, inputs, width, read, options, end}](z3::context& ctx) {
+        return SolveAll(ctx, q);
+      });
 }
 
 }  // namespace flashsynth::solver

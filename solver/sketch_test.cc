@@ -36,13 +36,40 @@ TEST(SketchTest, FillsTypesCasesAndDelimiters) {
   absl::StatusOr<std::optional<dsl::Program>> p = FillHoles(s, in, out, SolverOptions());
   ASSERT_TRUE(p.ok()) << p.status();
   ASSERT_TRUE(p->has_value());
-  EXPECT_EQ((*p)->ToString(), R"(Concat(ToCase(AllCaps, GetToken(AllCaps, 1)), Replace(",", "/")))");
+  // Any completion that fits: GetToken(Word, 1) or GetToken(AllCaps, 1), ...
+  for (size_t i = 0; i < in.size(); ++i) EXPECT_EQ(dsl::Evaluate(**p, in[i]), out[i]);
+  EXPECT_EQ((*p)->branches()[0].body[1].ToString(), R"(Replace(",", "/"))");
 }
 
 TEST(SketchTest, ProvesThatNoCompletionExists) {
   // A substring of the input cannot produce a character it lacks.
   const Sketch s = BlankArguments(P("Concat(SubStr(1, 2))"), {dsl::ArgKind::kPosition});
   absl::StatusOr<std::optional<dsl::Program>> p = FillHoles(s, {{"abc"}}, {"z"}, SolverOptions());
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_FALSE(p->has_value());
+}
+
+// A replacement text is spliced in where the text it replaces was; left
+// symbolic, Z3 took over a second on such one-hole sketches. Likely texts
+// are tried first.
+TEST(SketchTest, FillsReplacementTexts) {
+  // From solver_bench --seed 1: FillHoles timed out on it at 1 s before.
+  const Sketch s = BlankArguments(P(R"(Concat(SubstituteAll(Alphanum, "/")))"), {dsl::ArgKind::kString});
+  const std::vector<dsl::Row> in = {{"&37:Wh[#]Lwz#5676 65"}, {",Mpdc)20[%Odw,518 00"},
+                                    {"[Tdq&Uh['Ms,42#!803&"}, {"!Kg)7805 665:Hil[#;7"}};
+  const std::vector<std::string> out = {"&/:/[#]/#/ /", ",/)/[%/,/ /", "[/&/['/,/#!/&", "!/)/ /:/[#;/"};
+  SolverOptions options;
+  options.timeout = absl::Seconds(1);
+  absl::StatusOr<std::optional<dsl::Program>> p = FillHoles(s, in, out, options);
+  ASSERT_TRUE(p.ok()) << p.status();
+  ASSERT_TRUE(p->has_value());
+  EXPECT_EQ((*p)->ToString(), R"(Concat(SubstituteAll(Alphanum, "/")))");
+}
+
+TEST(SketchTest, ProvesThatNoReplacementTextFits) {
+  // The "-" between the words is kept by any replacement of the words.
+  const Sketch s = BlankArguments(P(R"(Concat(SubstituteAll(Alphanum, "x")))"), {dsl::ArgKind::kString});
+  absl::StatusOr<std::optional<dsl::Program>> p = FillHoles(s, {{"ab-cd"}, {"e-f"}}, {"x+x", "y+y"}, SolverOptions());
   ASSERT_TRUE(p.ok()) << p.status();
   EXPECT_FALSE(p->has_value());
 }
@@ -59,14 +86,17 @@ TEST(SketchTest, NoCallRunsPastItsTimeout) {
                                     {"zz 99 yy 88 xx 77 ww 6"}, {"a,b.c;d:e!f?g(h)i[j]k"}};
   const std::vector<std::string> out = {"k2j3h4g5f6d7", "lorem ipsum dolor sit amet", "0123456789",
                                         "qwertyuiopasdfghjkl"};
-  SolverOptions options;
-  options.timeout = absl::Milliseconds(1500);
-  const auto start = std::chrono::steady_clock::now();
-  absl::StatusOr<std::optional<dsl::Program>> p = FillHoles(s, in, out, options);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  EXPECT_TRUE(p.ok() || p.status().code() == absl::StatusCode::kDeadlineExceeded) << p.status();
-  // Z3 may overrun its own timeout slightly while it stops; tear-down too.
-  EXPECT_LT(seconds, 1.5 + 1.0);
+  for (double budget : {0.2, 1.5}) {
+    SolverOptions options;
+    options.timeout = absl::Seconds(budget);
+    const auto start = std::chrono::steady_clock::now();
+    absl::StatusOr<std::optional<dsl::Program>> p = FillHoles(s, in, out, options);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_TRUE(p.ok() || p.status().code() == absl::StatusCode::kDeadlineExceeded) << p.status();
+    // Z3 runs on a worker thread that is interrupted at the deadline and
+    // abandoned kInterruptGrace (0.25 s) later; the rest is scheduling slack.
+    EXPECT_LT(seconds, budget + 0.5) << "budget " << budget;
+  }
 }
 
 }  // namespace

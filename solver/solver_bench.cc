@@ -240,9 +240,10 @@ Json BenchFill(const Flags& flags) {
     } else {
       ++errors;
     }
-    {
+    {  // every failure
       std::cerr << "fill: " << (filled.ok() ? "no completion" : filled.status().ToString()) << "\n  "
-                << t.program.ToString() << "\n";
+                << t.program.ToString() << "\n  "
+                << Json{{"inputs", t.inputs}, {"outputs", t.outputs}}.dump() << "\n";
     }
   }
   const int n = ms.size();

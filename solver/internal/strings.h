@@ -44,6 +44,8 @@ struct DeadlineExceeded {};
 class Deadline {
  public:
   explicit Deadline(absl::Duration budget) : end_(absl::Now() + budget) {}
+  explicit Deadline(absl::Time end) : end_(end) {}
+  absl::Time end() const { return end_; }
   void Check() const {
     if (absl::Now() >= end_) throw DeadlineExceeded{};
   }
