@@ -7,6 +7,7 @@
 #include "dsl/text.h"
 #include "solver/internal/encoder.h"
 #include "solver/internal/strings.h"
+#include "solver/internal/worker.h"
 
 namespace flashsynth::solver {
 
@@ -99,8 +100,10 @@ absl::StatusOr<std::optional<std::string>> EvaluateWithZ3(const dsl::Program& pr
                                                           const SolverOptions& options,
                                                                 CellEncoding cells) {
   FS_RETURN_IF_ERROR(dsl::Validate(program));
-  return internal::RunInFreshContext<std::optional<std::string>>(
-      [&](z3::context& ctx) { return Run(ctx, program, row, options, cells); });
+  // On a worker thread, like every solver call: it returns by its timeout.
+  return internal::RunBefore<std::optional<std::string>>(
+      absl::Now() + options.timeout,
+      [program, row, options, cells](z3::context& ctx) { return Run(ctx, program, row, options, cells); });
 }
 
 }  // namespace flashsynth::solver
