@@ -43,7 +43,7 @@
 #include "dsl/status_macros.h"
 #include "dsl/task.h"
 #include "nlohmann/json.hpp"
-#include "synth/cli/files.h"
+#include "io/files.h"
 #include "synth/synthesizer.h"
 
 namespace flashsynth::bench {
@@ -145,7 +145,7 @@ absl::StatusOr<TaskSpec> TaskOfFile(const fs::path& file, Format format, std::st
 // to the folder that holds the list's folder (benchmarks/). With --format
 // csv the listed file's sibling .csv is used.
 absl::StatusOr<std::vector<TaskSpec>> TasksInList(const std::string& list_path, Format format) {
-  FS_ASSIGN_OR_RETURN(std::string text, cli::ReadFile(list_path, kMaxListBytes));
+  FS_ASSIGN_OR_RETURN(std::string text, io::ReadFile(list_path, kMaxListBytes));
   const fs::path base = fs::absolute(fs::path(list_path)).parent_path().parent_path();
   std::vector<std::vector<std::string>> rows;
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
@@ -213,7 +213,7 @@ std::optional<std::string> NonStringSidecar(const fs::path& csv_path) {
   fs::path sidecar = csv_path;
   sidecar.replace_extension(".json");
   if (!fs::is_regular_file(sidecar)) return std::nullopt;
-  absl::StatusOr<std::string> text = cli::ReadFile(sidecar.string(), kMaxTaskBytes);
+  absl::StatusOr<std::string> text = io::ReadFile(sidecar.string(), kMaxTaskBytes);
   if (!text.ok()) return std::nullopt;
   const nlohmann::json j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object() || !j.contains("all_string") || !j["all_string"].is_boolean() ||
@@ -238,7 +238,7 @@ std::optional<std::string> NonStringSidecar(const fs::path& csv_path) {
 }
 
 absl::StatusOr<LoadedTask> LoadTask(const TaskSpec& spec) {
-  FS_ASSIGN_OR_RETURN(std::string text, cli::ReadFile(spec.path, kMaxTaskBytes));
+  FS_ASSIGN_OR_RETURN(std::string text, io::ReadFile(spec.path, kMaxTaskBytes));
   LoadedTask loaded;
   if (spec.format == Format::kSl) {
     FS_ASSIGN_OR_RETURN(SygusTask task, ParseSygus(text));
@@ -548,7 +548,7 @@ int Run(const Flags& flags) {
 
   int code = kExitOk;
   const auto write = [&](const std::string& path, const std::string& text) {
-    absl::Status written = cli::WriteFileAtomically(path, text);
+    absl::Status written = io::WriteFileAtomically(path, text);
     if (!written.ok()) {
       std::cerr << "flashsynth-bench: " << written.message() << "\n";
       code = kExitWriteFailed;

@@ -39,7 +39,7 @@
 #include "dsl/status_macros.h"
 #include "neural/device.h"
 #include "neural/eval_set.h"
-#include "neural/internal/files.h"
+#include "io/files.h"
 #include "neural/proposer.h"
 #include "nlohmann/json.hpp"
 
@@ -121,7 +121,7 @@ absl::StatusOr<std::vector<TaskInput>> ReadTasks(const std::string& dir, int obs
   for (const fs::path& file : files) {
     TaskInput t;
     t.name = file.stem().string();
-    absl::StatusOr<std::string> text = internal::ReadFile(file.string(), kMaxTaskBytes);
+    absl::StatusOr<std::string> text = io::ReadFile(file.string(), kMaxTaskBytes);
     t.task = text.ok() ? ParseLabeledTaskCsv(*text, t.name, observed) : text.status();
     tasks.push_back(std::move(t));
   }
@@ -293,7 +293,7 @@ absl::Status Run(const Flags& f, const std::string& command) {
 
   LoadOptions load;
   load.device = device;
-  FS_ASSIGN_OR_RETURN(std::string bytes, internal::ReadFile(f.model, size_t{4} << 30));
+  FS_ASSIGN_OR_RETURN(std::string bytes, io::ReadFile(f.model, size_t{4} << 30));
   std::vector<std::unique_ptr<NeuralProposer>> proposers;
   for (int j = 0; j < f.jobs; ++j) {
     FS_ASSIGN_OR_RETURN(std::unique_ptr<NeuralProposer> p, NeuralProposer::FromBytes(bytes, f.model, load));
@@ -343,7 +343,7 @@ absl::Status Run(const Flags& f, const std::string& command) {
             << " tasks, " << f.observed << " observed rows\n";
   for (const std::string& line : lines) std::cout << line << "\n";
   if (!f.json_file.empty()) {
-    FS_RETURN_IF_ERROR(internal::WriteFileAtomically(f.json_file, report.dump(1) + "\n"));
+    FS_RETURN_IF_ERROR(io::WriteFileAtomically(f.json_file, report.dump(1) + "\n"));
   }
   return absl::OkStatus();
 }

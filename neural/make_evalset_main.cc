@@ -22,7 +22,7 @@
 #include "absl/strings/str_join.h"
 #include "dsl/status_macros.h"
 #include "neural/eval_set.h"
-#include "neural/internal/files.h"
+#include "io/files.h"
 #include "nlohmann/json.hpp"
 
 namespace flashsynth::neural {
@@ -91,15 +91,15 @@ absl::Status Write(Flags& f, const std::string& command) {
   for (int i = 0; i < f.tasks; ++i) {
     FS_ASSIGN_OR_RETURN(EvalTask t, MakeEvalTask(f.options, f.seed, i));
     const fs::path stem = fs::path(f.out) / EvalTaskName(i);
-    FS_RETURN_IF_ERROR(internal::WriteFileAtomically(stem.string() + ".csv", FormatEvalTaskCsv(t)));
-    FS_RETURN_IF_ERROR(internal::WriteFileAtomically(stem.string() + ".json",
+    FS_RETURN_IF_ERROR(io::WriteFileAtomically(stem.string() + ".csv", FormatEvalTaskCsv(t)));
+    FS_RETURN_IF_ERROR(io::WriteFileAtomically(stem.string() + ".json",
                                                      FormatEvalTaskJson(t, f.options, f.seed)));
     if (tty && ((i + 1) % 100 == 0 || i + 1 == f.tasks)) {
       std::cerr << "\rwrote " << (i + 1) << "/" << f.tasks << " tasks" << std::flush;
     }
   }
   std::cerr << (tty ? "\n" : "") << "wrote " << f.tasks << " tasks to " << f.out << "\n";
-  return internal::WriteFileAtomically((fs::path(f.out) / "manifest.json").string(),
+  return io::WriteFileAtomically((fs::path(f.out) / "manifest.json").string(),
                                        Manifest(f, command));
 }
 

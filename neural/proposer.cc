@@ -1,5 +1,6 @@
 #include "neural/proposer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <limits>
 #include <mutex>
@@ -7,10 +8,11 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
 #include "dsl/interpreter.h"
 #include "dsl/status_macros.h"
 #include "neural/beam_search.h"
-#include "neural/internal/files.h"
+#include "io/files.h"
 #include "neural/program_grammar.h"
 #include "neural/robustfill_model.h"
 
@@ -24,10 +26,10 @@ constexpr size_t kMaxModelBytes = size_t{4} << 30;
 
 absl::Status CheckOptions(const ProposeOptions& o) {
   if (o.max_programs < 1 || o.beam_size < 1 || o.beam_size > kMaxBeam || o.max_tokens < 1 ||
-      o.model_examples < 0) {
+      o.model_examples < 0 || o.near_misses < 0) {
     return absl::InvalidArgumentError(absl::StrCat(
         "propose: need max_programs >= 1, 1 <= beam_size <= ", kMaxBeam,
-        ", max_tokens >= 1 and model_examples >= 0"));
+        ", max_tokens >= 1, model_examples >= 0 and near_misses >= 0"));
   }
   return absl::OkStatus();
 }
@@ -105,7 +107,7 @@ NeuralProposer::~NeuralProposer() = default;
 
 absl::StatusOr<std::unique_ptr<NeuralProposer>> NeuralProposer::LoadFile(
     const std::string& path, const LoadOptions& options) {
-  absl::StatusOr<std::string> bytes = internal::ReadFile(path, kMaxModelBytes);
+  absl::StatusOr<std::string> bytes = io::ReadFile(path, kMaxModelBytes);
   if (!bytes.ok()) {
     return absl::Status(bytes.status().code(),
                         absl::StrCat(bytes.status().message(), " (the model file)"));
@@ -129,6 +131,9 @@ absl::StatusOr<std::unique_ptr<NeuralProposer>> NeuralProposer::FromBytes(
   }
   return std::unique_ptr<NeuralProposer>(new NeuralProposer(std::move(impl)));
 }
+
+// The beam of the unguided search for near misses.
+constexpr int kNearMissBeam = 32;
 
 absl::StatusOr<Proposals> NeuralProposer::Propose(const IoExamples& task,
                                                   const ProposeOptions& options) const {
@@ -159,6 +164,26 @@ absl::StatusOr<Proposals> NeuralProposer::Propose(const IoExamples& task,
     // The search checked consistency already; the interpreter has the last word.
     if (!Consistent(c.program, task) || !seen.insert(c.program).second) continue;
     result.programs.push_back(Proposal{std::move(c.program), c.log_prob});
+  }
+  if (options.near_misses > 0 && static_cast<int>(result.programs.size()) < options.max_programs &&
+      absl::Now() < options.deadline) {
+    search.beam_size = std::min(options.beam_size, kNearMissBeam);
+    search.execution_guided = false;
+    search.only_consistent = false;
+    std::vector<Candidate> unguided;
+    {
+      std::lock_guard<std::mutex> lock(impl_->mu);
+      FS_ASSIGN_OR_RETURN(std::unique_ptr<Decoder> decoder,
+                          impl_->model->StartDecoding(FirstExamples(task, options.model_examples)));
+      FS_ASSIGN_OR_RETURN(unguided, BeamSearch(*decoder, impl_->model->vocab(), task, search, &stats));
+    }
+    result.decoder_steps += stats.steps;
+    result.timed_out = result.timed_out || stats.timed_out;
+    for (Candidate& c : unguided) {
+      if (static_cast<int>(result.near_misses.size()) == options.near_misses) break;
+      if (Consistent(c.program, task) || !seen.insert(c.program).second) continue;
+      result.near_misses.push_back(Proposal{std::move(c.program), c.log_prob});
+    }
   }
   result.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -70,6 +70,11 @@ struct ProposeOptions {
   // kCancelled. cancel may be null; it must outlive the call.
   absl::Time deadline = absl::InfiniteFuture();
   const std::atomic<bool>* cancel = nullptr;
+  // When the search finds fewer than max_programs, a second, unguided
+  // search (beam min(beam_size, 32)) collects up to this many finished
+  // programs that miss some example: structures whose constants or
+  // positions may be wrong, for solver::FillHoles to complete.
+  int near_misses = 0;
 };
 
 struct Proposal {
@@ -79,6 +84,7 @@ struct Proposal {
 
 struct Proposals {
   std::vector<Proposal> programs;  // distinct, consistent, by decreasing log_likelihood
+  std::vector<Proposal> near_misses;  // distinct, inconsistent (ProposeOptions::near_misses)
   bool timed_out = false;          // stopped at ProposeOptions::deadline
   int decoder_steps = 0;           // batched decoder steps run
   double seconds = 0;              // wall time of the call

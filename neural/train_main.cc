@@ -7,8 +7,8 @@
 // evaluation line every --eval-every steps; writes the checkpoint every
 // --checkpoint-every steps, at the end, on --max-seconds and on Ctrl-C, each
 // time atomically (temporary file, then rename). With --resume an existing
-// checkpoint is continued. Files are read and written through
-// neural/internal/files.h, as in the other tools.
+// checkpoint is continued. Files are read and written through io/files.h,
+// as in the other tools.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,7 +24,7 @@
 #include "absl/strings/str_format.h"
 #include "dsl/status_macros.h"
 #include "neural/device.h"
-#include "neural/internal/files.h"
+#include "io/files.h"
 #include "neural/trainer.h"
 
 namespace flashsynth::neural {
@@ -113,7 +113,7 @@ absl::Status FinishOptions(Flags& f) {
 
 absl::StatusOr<std::unique_ptr<Trainer>> StartTrainer(const Flags& f) {
   if (f.resume && !f.checkpoint.empty() && FileExists(f.checkpoint)) {
-    FS_ASSIGN_OR_RETURN(std::string bytes, internal::ReadFile(f.checkpoint, kMaxCheckpointBytes));
+    FS_ASSIGN_OR_RETURN(std::string bytes, io::ReadFile(f.checkpoint, kMaxCheckpointBytes));
     FS_ASSIGN_OR_RETURN(std::unique_ptr<Trainer> t, Trainer::Resume(f.options, bytes, f.checkpoint));
     std::cerr << "resumed " << f.checkpoint << " at step " << t->step() << "\n";
     return t;
@@ -124,7 +124,7 @@ absl::StatusOr<std::unique_ptr<Trainer>> StartTrainer(const Flags& f) {
 absl::Status SaveCheckpoint(const Flags& f, const Trainer& t) {
   if (f.checkpoint.empty()) return absl::OkStatus();
   FS_ASSIGN_OR_RETURN(std::string bytes, t.Checkpoint());
-  return internal::WriteFileAtomically(f.checkpoint, bytes);
+  return io::WriteFileAtomically(f.checkpoint, bytes);
 }
 
 absl::Status RunEvaluation(const Flags& f, Trainer& t, bool tty) {
@@ -191,7 +191,7 @@ absl::Status Train(const Flags& f) {
   if (f.eval_every == 0 || t->step() % f.eval_every != 0) FS_RETURN_IF_ERROR(RunEvaluation(f, *t, tty));
   if (!f.save_model.empty()) {
     FS_ASSIGN_OR_RETURN(std::string bytes, t->model().Save());
-    FS_RETURN_IF_ERROR(internal::WriteFileAtomically(f.save_model, bytes));
+    FS_RETURN_IF_ERROR(io::WriteFileAtomically(f.save_model, bytes));
   }
   return absl::OkStatus();
 }

@@ -96,7 +96,12 @@ class Session {
           const LearnOptions& options)
       : caller_examples_(examples), rows_(rows), options_(options),
         ranker_(options.ranker != nullptr ? *options.ranker : DefaultRanker()) {
-    limits_.deadline = absl::Now() + options.time_budget;
+    end_ = absl::Now() + options.time_budget;
+    limits_.deadline = end_;
+    // The proposer's share comes off the symbolic search's.
+    if (options.engine == LearnOptions::Engine::kHybrid) {
+      limits_.deadline -= std::min(options.neural_budget, options.time_budget / 2);
+    }
     limits_.cancel = options.cancel;
     limits_.max_states = options.max_states;
     solver_budget_left_ = options.solver_budget;
@@ -120,6 +125,14 @@ class Session {
   std::optional<Difference> RowToFillDifference(const std::vector<std::optional<std::string>>& best,
                                                 const std::vector<std::optional<std::string>>& outputs) const;
   bool TellApart(Candidate* c);
+  // The proposer's programs that fit every example, scored by `prior`
+  // (the Ranker's) or by log-likelihood.
+  std::vector<Candidate> Proposals(bool prior);
+  // Adds the proposer's log-likelihood to each score (kHybrid).
+  void AddLogLikelihoods(std::vector<Candidate>* pool);
+  bool hybrid() const { return options_.engine == LearnOptions::Engine::kHybrid; }
+  bool neural_only() const { return options_.engine == LearnOptions::Engine::kNeural; }
+  absl::StatusOr<LearnResult> RunNeural();
   bool Stopped() {
     if (options_.cancel != nullptr && options_.cancel->load()) cancelled_ = true;
     if (absl::Now() > limits_.deadline) result_.timed_out = true;
@@ -135,6 +148,9 @@ class Session {
   LearnResult result_;
   bool cancelled_ = false;
   absl::Duration solver_budget_left_;
+  absl::Status proposer_status_;  // the first error of the proposer
+  bool proposer_called_ = false;  // once per Learn()
+  absl::Time end_;                // of the whole call
 };
 
 bool Session::FindConflict() {
@@ -242,10 +258,16 @@ void Session::Explain() {
 // first, at most max_programs; with no rows to fill the solver tells
 // candidates apart (TellApart()).
 void Session::Finish(std::vector<Candidate> pool) {
-  for (Candidate& c : pool) {
-    c.score -= internal::SeamPenalty(c.program, caller_examples_, rows_) +
-               internal::ShapePenalty(c.program, caller_examples_, rows_);
+  if (hybrid() && !result_.suspected_typo) {
+    for (Candidate& c : Proposals(/*prior=*/true)) pool.push_back(std::move(c));
   }
+  if (!neural_only()) {
+    for (Candidate& c : pool) {
+      c.score -= internal::SeamPenalty(c.program, caller_examples_, rows_) +
+                 internal::ShapePenalty(c.program, caller_examples_, rows_);
+    }
+  }
+  if (hybrid()) AddLogLikelihoods(&pool);
   std::stable_sort(pool.begin(), pool.end(),
                    [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
   std::map<std::vector<std::optional<std::string>>, bool> behaviours;
@@ -253,7 +275,13 @@ void Session::Finish(std::vector<Candidate> pool) {
   std::map<std::string, bool> texts;
   for (Candidate& c : pool) {
     if (static_cast<int>(result_.programs.size()) >= std::max(1, options_.max_programs)) break;
-    if (!texts.emplace(c.program.ToString(), true).second) continue;
+    if (!texts.emplace(c.program.ToString(), true).second) {
+      // Found by both searches: say so on the one kept.
+      for (Candidate& kept : result_.programs) {
+        if (c.proposed && kept.program == c.program) kept.proposed = true;
+      }
+      continue;
+    }
     if (!rows_.empty()) {
       std::vector<std::optional<std::string>> outputs;
       outputs.reserve(rows_.size());
@@ -302,8 +330,85 @@ bool Session::TellApart(Candidate* c) {
   return true;
 }
 
+std::vector<Candidate> Session::Proposals(bool prior) {
+  std::vector<Candidate> out;
+  if (options_.proposer == nullptr || proposer_called_ || cancelled_) return out;
+  proposer_called_ = true;
+  const absl::Time deadline = std::min(end_, absl::Now() + options_.neural_budget);
+  absl::StatusOr<std::vector<ProposedProgram>> proposed =
+      options_.proposer->Propose(distinct_.examples, deadline, options_.cancel);
+  if (!proposed.ok()) {
+    if (proposed.status().code() == absl::StatusCode::kCancelled) cancelled_ = true;
+    if (proposer_status_.ok()) proposer_status_ = proposed.status();
+    return out;
+  }
+  for (ProposedProgram& p : *proposed) {
+    bool fits = true;  // the proposer's word is not enough
+    for (const Example& e : distinct_.examples) fits = fits && dsl::Evaluate(p.program, e.inputs) == e.output;
+    if (!fits) continue;
+    Candidate c{std::move(p.program), prior ? 0.0 : p.log_likelihood};
+    if (prior) c.score = ranker_.ScoreProgram(c.program);
+    c.log_likelihood = p.log_likelihood;
+    c.proposed = true;
+    out.push_back(std::move(c));
+  }
+  result_.proposals += static_cast<int>(out.size());
+  return out;
+}
+
+void Session::AddLogLikelihoods(std::vector<Candidate>* pool) {
+  std::vector<dsl::Program> unscored;
+  for (const Candidate& c : *pool) {
+    if (!c.log_likelihood) unscored.push_back(c.program);
+  }
+  if (!unscored.empty()) {
+    absl::StatusOr<std::vector<double>> ll = options_.proposer->Score(distinct_.examples, unscored);
+    if (!ll.ok()) {
+      if (proposer_status_.ok()) proposer_status_ = ll.status();
+      return;  // the prior alone ranks
+    }
+    size_t k = 0;
+    for (Candidate& c : *pool) {
+      if (!c.log_likelihood) c.log_likelihood = (*ll)[k++];
+    }
+  }
+  // A program the model cannot express ranks as its least likely one.
+  double lowest = 0;
+  for (const Candidate& c : *pool) {
+    if (std::isfinite(*c.log_likelihood)) lowest = std::min(lowest, *c.log_likelihood);
+  }
+  for (Candidate& c : *pool) {
+    const double ll = std::isfinite(*c.log_likelihood) ? *c.log_likelihood : lowest;
+    c.score += options_.neural_weight * ll;
+  }
+}
+
+// kNeural: the proposer's programs alone, by log-likelihood.
+absl::StatusOr<LearnResult> Session::RunNeural() {
+  result_.examples_used = static_cast<int>(distinct_.examples.size());
+  std::vector<Candidate> pool = Proposals(/*prior=*/false);
+  if (!proposer_status_.ok()) return proposer_status_;
+  if (!pool.empty()) {
+    Finish(std::move(pool));
+  } else {
+    result_.failure = Failure::kNoProgram;
+    result_.failure_message = "the neural proposer found no program fitting the examples";
+  }
+  return std::move(result_);
+}
+
 absl::StatusOr<LearnResult> Session::Run() {
   const absl::Time start = absl::Now();
+  if (options_.engine != LearnOptions::Engine::kSymbolic && options_.proposer == nullptr) {
+    return absl::FailedPreconditionError("the neural and hybrid engines need a proposer (a model)");
+  }
+  if (neural_only()) {
+    if (FindConflict()) return std::move(result_);
+    absl::StatusOr<LearnResult> r = RunNeural();
+    if (cancelled_) return absl::CancelledError("Learn() was cancelled");
+    if (r.ok()) r->elapsed = absl::Now() - start;
+    return r;
+  }
   if (!FindConflict()) {
     result_.examples_used = static_cast<int>(distinct_.examples.size());
     ConcatResult all = Concat(All());
@@ -333,8 +438,19 @@ absl::StatusOr<LearnResult> Session::Run() {
         Explain();
       }
     }
+    if (!result_.ok() && hybrid() && !cancelled_) {
+      // The symbolic engine found nothing; the proposer may have.
+      std::vector<Candidate> proposed = Proposals(/*prior=*/true);
+      if (!proposed.empty()) {
+        result_.failure = Failure::kNone;
+        result_.failure_message.clear();
+        result_.conflicting_examples.clear();
+        Finish(std::move(proposed));
+      }
+    }
     if (!result_.ok() && result_.failure == Failure::kNone) Explain();
   }
+  if (!proposer_status_.ok()) result_.proposer_error = std::string(proposer_status_.message());
   if (cancelled_) return absl::CancelledError("Learn() was cancelled");
   result_.elapsed = absl::Now() - start;
   return std::move(result_);

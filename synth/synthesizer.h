@@ -35,6 +35,7 @@
 #include "absl/types/span.h"
 #include "dsl/interpreter.h"
 #include "dsl/program.h"
+#include "synth/proposer.h"
 #include "synth/ranker.h"
 
 namespace flashsynth::synth {
@@ -81,6 +82,18 @@ struct LearnOptions {
   // under ~0.6 GB). The search degrades (fewer alternatives, or no program
   // where one needs more tuples), never crashes, past it.
   int64_t max_states = 100'000;
+  // Which search finds the candidates: the symbolic engine alone; the
+  // proposer alone (its programs ranked by its log-likelihood); or both,
+  // pooled, each candidate scored by the Ranker's prior plus `neural_weight`
+  // times the proposer's log-likelihood (the weight was chosen on a
+  // validation set, neural/README.md). kNeural and kHybrid need `proposer`
+  // (kFailedPrecondition without one).
+  enum class Engine { kSymbolic, kNeural, kHybrid };
+  Engine engine = Engine::kSymbolic;
+  const ProgramProposer* proposer = nullptr;  // not owned; must outlive the call
+  // The proposer's part of time_budget.
+  absl::Duration neural_budget = absl::Seconds(2);
+  double neural_weight = 0.25;
 };
 
 inline constexpr int kMinExamplesForNoise = 4;
@@ -105,6 +118,11 @@ struct Candidate {
   // For an alternative (LearnResult::programs[1..]): where it differs from
   // the best, when a row was found within the budget.
   std::optional<Difference> differs_from_best;
+  // The proposer's log-likelihood of the program (kNeural, kHybrid).
+  std::optional<double> log_likelihood;
+  // Whether the proposer found it (kNeural, kHybrid); the symbolic engine
+  // may have found it too.
+  bool proposed = false;
 };
 
 // Why Learn() found no program.
@@ -134,6 +152,9 @@ struct LearnResult {
   int examples_used = 0;        // distinct examples the program was checked on
   int64_t states_explored = 0;  // position tuples visited
   int merged_equivalent = 0;    // candidates the solver proved equivalent to a better one
+  int proposals = 0;            // programs the proposer returned that fit
+  // Why the proposer gave nothing in a kHybrid search (its error), if so.
+  std::string proposer_error;
   absl::Duration elapsed;
 
   bool ok() const { return !programs.empty(); }

@@ -336,6 +336,154 @@ TEST(DifferenceTest, TheSolverBuildsARowWhenThereAreNoRowsToFill) {
   ExpectTrueDifferences(*r);
 }
 
+// ---------------------------------------------------------------------------
+// The neural and hybrid engines, with a proposer that returns fixed programs
+// and scores (the RobustFill model's adapter is tested in neural/).
+
+class FixedProposer : public ProgramProposer {
+ public:
+  // `programs` in DSL text with their log-likelihoods; Score() gives a
+  // listed program its value and any other `others`.
+  FixedProposer(std::vector<std::pair<std::string, double>> programs, double others = -50)
+      : others_(others) {
+    for (auto& [text, ll] : programs) {
+      absl::StatusOr<dsl::Program> p = LoadProgram(text);
+      EXPECT_TRUE(p.ok()) << text;
+      programs_.push_back({*p, ll});
+    }
+  }
+  absl::StatusOr<std::vector<ProposedProgram>> Propose(absl::Span<const Example>, absl::Time,
+                                                       const std::atomic<bool>*) const override {
+    ++calls;
+    if (!error.ok()) return error;
+    return programs_;
+  }
+  absl::StatusOr<std::vector<double>> Score(absl::Span<const Example>,
+                                            absl::Span<const dsl::Program> programs) const override {
+    if (!error.ok()) return error;
+    std::vector<double> out;
+    for (const dsl::Program& p : programs) {
+      double ll = others_;
+      for (const ProposedProgram& q : programs_) {
+        if (q.program == p) ll = q.log_likelihood;
+      }
+      out.push_back(ll);
+    }
+    return out;
+  }
+  absl::Status error;
+  mutable int calls = 0;
+
+ private:
+  std::vector<ProposedProgram> programs_;
+  double others_;
+};
+
+std::vector<Example> Surnames() {
+  return {{{"Ada Lovelace"}, "Lovelace"}, {{"Alan Turing"}, "Turing"}};
+}
+
+TEST(EngineTest, NeuralAndHybridNeedAProposer) {
+  for (LearnOptions::Engine e : {LearnOptions::Engine::kNeural, LearnOptions::Engine::kHybrid}) {
+    LearnOptions options;
+    options.engine = e;
+    absl::StatusOr<LearnResult> r = Learn(Surnames(), {}, options);
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  }
+}
+
+TEST(EngineTest, NeuralRanksTheProposalsThatFitByLikelihood) {
+  // The second proposal does not fit "Alan Turing" -> "Turing": dropped.
+  FixedProposer proposer({{"Concat(GetFrom(\" \"))", -3.0},
+                          {"Concat(SubStr(5, 0))", -1.0},
+                          {"Concat(GetToken(Word, -1))", -2.0}});
+  LearnOptions options;
+  options.engine = LearnOptions::Engine::kNeural;
+  options.proposer = &proposer;
+  absl::StatusOr<LearnResult> r = Learn(Surnames(), {{"Grace Hopper"}}, options);
+  ASSERT_TRUE(r.ok() && r->ok()) << r.status() << r->failure_message;
+  EXPECT_EQ(r->best().ToString(), "Concat(GetToken(Word, -1))");
+  EXPECT_TRUE(r->programs[0].proposed);
+  EXPECT_EQ(r->programs[0].score, -2.0);
+  EXPECT_EQ(r->proposals, 2);
+  EXPECT_EQ(r->states_explored, 0);  // the symbolic engine did not run
+}
+
+TEST(EngineTest, NeuralReportsWhenNothingFits) {
+  FixedProposer proposer({{"Concat(ConstStr(\"x\"))", -1.0}});
+  LearnOptions options;
+  options.engine = LearnOptions::Engine::kNeural;
+  options.proposer = &proposer;
+  absl::StatusOr<LearnResult> r = Learn(Surnames(), {}, options);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->ok());
+  EXPECT_EQ(r->failure, Failure::kNoProgram);
+  EXPECT_THAT(r->failure_message, HasSubstr("neural proposer"));
+}
+
+TEST(EngineTest, HybridLetsTheLikelihoodReorderTheSymbolicCandidates) {
+  // On "Grace Brewster Hopper" GetToken(Word, 2) and GetToken(Word, -1)
+  // differ; the symbolic prior alone prefers one of them, a confident model
+  // the other.
+  const std::vector<Example> examples = {{{"Ada Lovelace"}, "Lovelace"}, {{"Alan Turing"}, "Turing"}};
+  const std::vector<dsl::Row> rows = {{"Grace Brewster Hopper"}};
+  absl::StatusOr<LearnResult> symbolic = Learn(examples, rows);
+  ASSERT_TRUE(symbolic.ok() && symbolic->ok());
+  const std::string prior_best = symbolic->best().ToString();
+  const std::string other = prior_best == "Concat(GetToken(Word, 2))" ? "Concat(GetToken(Word, -1))"
+                                                                      : "Concat(GetToken(Word, 2))";
+  FixedProposer proposer({{other, -0.5}}, /*others=*/-40);
+  LearnOptions options;
+  options.engine = LearnOptions::Engine::kHybrid;
+  options.proposer = &proposer;
+  options.neural_weight = 1.0;
+  absl::StatusOr<LearnResult> r = Learn(examples, rows, options);
+  ASSERT_TRUE(r.ok() && r->ok()) << r.status();
+  EXPECT_EQ(r->best().ToString(), other);
+  EXPECT_TRUE(r->programs[0].proposed);
+  ASSERT_TRUE(r->programs[0].log_likelihood.has_value());
+  EXPECT_EQ(*r->programs[0].log_likelihood, -0.5);
+  ExpectConsistent(*r, examples);
+  // With the model's voice turned off the prior decides again.
+  options.neural_weight = 0;
+  r = Learn(examples, rows, options);
+  ASSERT_TRUE(r.ok() && r->ok());
+  EXPECT_EQ(r->best().ToString(), prior_best);
+}
+
+TEST(EngineTest, HybridTakesAProposalWhenTheSymbolicSearchFindsNothing) {
+  // No Concat fits and Switches are off: only the proposer's program does.
+  const std::vector<Example> examples = {{{"a"}, "x"}, {{"B"}, "y"}};
+  FixedProposer proposer(
+      {{R"(Switch((Match(x1, AllCaps, 1), Concat(ConstStr("y"))), (True, Concat(ConstStr("x")))))", -4.0}});
+  LearnOptions options;
+  options.allow_switch = false;
+  options.tolerate_noise = false;
+  absl::StatusOr<LearnResult> symbolic = Learn(examples, {}, options);
+  ASSERT_TRUE(symbolic.ok());
+  ASSERT_FALSE(symbolic->ok());
+  options.engine = LearnOptions::Engine::kHybrid;
+  options.proposer = &proposer;
+  absl::StatusOr<LearnResult> r = Learn(examples, {}, options);
+  ASSERT_TRUE(r.ok() && r->ok()) << r.status() << r->failure_message;
+  EXPECT_TRUE(r->best().is_switch());
+  EXPECT_EQ(r->failure, Failure::kNone);
+  EXPECT_EQ(proposer.calls, 1);
+  ExpectConsistent(*r, examples);
+}
+
+TEST(EngineTest, HybridKeepsTheSymbolicAnswerWhenTheProposerFails) {
+  FixedProposer proposer({});
+  proposer.error = absl::InternalError("out of GPU memory");
+  LearnOptions options;
+  options.engine = LearnOptions::Engine::kHybrid;
+  options.proposer = &proposer;
+  absl::StatusOr<LearnResult> r = Learn(Surnames(), {{"Grace Hopper"}}, options);
+  ASSERT_TRUE(r.ok() && r->ok()) << r.status();
+  EXPECT_THAT(Outputs(*r, {{"Grace Hopper"}}), ElementsAre("Hopper"));
+  EXPECT_THAT(r->proposer_error, HasSubstr("out of GPU memory"));
+}
+
 TEST(FillTest, AmbiguousRowsAreFlagged) {
   // One example cannot tell "the first word" from "the first letters-and-
   // digits run"; rows where the two differ are ambiguous.

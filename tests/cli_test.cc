@@ -381,11 +381,46 @@ TEST_F(CliTest, RejectsBadInputWithAClearErrorAndExitTwo) {
   }
 }
 
+// Without a model file the default engine falls back to the symbolic one
+// and says so; an explicit --engine neural or hybrid is an error instead.
+TEST_F(CliTest, NoModelMeansTheSymbolicEngineWithANote) {
+  const std::string csv = Write("t.csv", "name,last\nAda Lovelace,Lovelace\nAlan Turing,\n");
+  const std::string no_model = "--model " + (dir_ / "absent.fsnn").string() + " ";
+  Outcome o = Run(no_model + csv);
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_EQ(o.out, "name,last\nAda Lovelace,Lovelace\nAlan Turing,Turing\n");
+  EXPECT_TRUE(Contains(o.err, "note: the neural proposer is off")) << o.err;
+  for (const char* engine : {"neural", "hybrid"}) {
+    o = Run(no_model + "--engine " + engine + " " + csv);
+    EXPECT_EQ(o.exit_code, 2) << o.err;
+    EXPECT_TRUE(Contains(o.err, std::string("--engine ") + engine + ": ")) << o.err;
+    EXPECT_EQ(o.out, "");
+  }
+  o = Run("--engine symbolic --json " + csv);
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_FALSE(Contains(o.err, "note:")) << o.err;
+  nlohmann::json j = nlohmann::json::parse(o.out);
+  EXPECT_EQ(j["engine"]["name"], "symbolic");
+  EXPECT_FALSE(j["proposed"].get<bool>());
+}
+
+TEST_F(CliTest, ACorruptModelIsNamed) {
+  const std::string csv = Write("t.csv", "name,last\nAda Lovelace,Lovelace\nAlan Turing,\n");
+  const std::string model = Write("bad.fsnn", "not a model file at all");
+  Outcome o = Run("--engine hybrid --model " + model + " " + csv);
+  EXPECT_EQ(o.exit_code, 2) << o.err;
+  EXPECT_TRUE(Contains(o.err, "--engine hybrid: ")) << o.err;
+#ifdef FLASHSYNTH_HAVE_NEURAL
+  EXPECT_TRUE(Contains(o.err, model)) << o.err;
+#endif
+  EXPECT_FALSE(Contains(o.err, "terminate")) << o.err;
+}
+
 TEST_F(CliTest, HelpDescribesTheFlagsAndExitsZero) {
   Outcome o = Run("--help");
   EXPECT_EQ(o.exit_code, 0);
   for (const char* flag : {"--output-column", "--json", "--strict", "--timeout", "--alternatives", "--no-solver",
-                           "--program", "-o,--output", "Exit status"}) {
+                           "--engine", "--model", "--beam", "--program", "-o,--output", "Exit status"}) {
     EXPECT_TRUE(Contains(o.out, flag)) << flag << "\n" << o.out;
   }
 }

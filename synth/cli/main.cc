@@ -6,6 +6,8 @@
 // checks it on the examples and fills the other rows. The only code in the
 // project that opens files and prints; the rest is in synth/ and dsl/.
 #include <cmath>
+#include <cstdlib>
+#include <memory>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -27,8 +29,12 @@
 #include "dsl/task.h"
 #include "dsl/text.h"
 #include "nlohmann/json.hpp"
-#include "synth/cli/files.h"
+#include "io/files.h"
 #include "synth/synthesizer.h"
+#ifdef FLASHSYNTH_HAVE_NEURAL
+#include "neural/proposer.h"
+#include "neural/synth_proposer.h"
+#endif
 
 namespace flashsynth::cli {
 namespace {
@@ -55,6 +61,17 @@ struct Flags {
   double timeout_seconds = 10;
   int alternatives = 5;
   bool no_solver = false;
+  std::string engine = "auto";  // symbolic, neural, hybrid; auto: hybrid when a model loads
+  std::string model;            // the model file; empty: $FLASHSYNTH_MODEL or the shipped one
+  int beam = 100;
+};
+
+// The search Learn() runs, and the proposer it may need.
+struct Engine {
+  synth::LearnOptions::Engine kind = synth::LearnOptions::Engine::kSymbolic;
+  std::unique_ptr<synth::ProgramProposer> proposer;
+  std::string name = "symbolic";
+  std::string model;  // the file the proposer came from
 };
 
 // ---------------------------------------------------------------------------
@@ -143,7 +160,7 @@ absl::Status CheckUtf8(const dsl::Task& task) {
 }
 
 absl::StatusOr<dsl::Task> ReadTask(const Flags& flags) {
-  FS_ASSIGN_OR_RETURN(std::string csv, ReadFile(flags.input, kMaxInputBytes));
+  FS_ASSIGN_OR_RETURN(std::string csv, io::ReadFile(flags.input, kMaxInputBytes));
   dsl::TaskCsvOptions options;
   options.output_column = flags.output_column;
   absl::StatusOr<dsl::Task> task = dsl::ParseTaskCsv(csv, options);
@@ -161,7 +178,7 @@ absl::StatusOr<dsl::Program> GivenProgram(const Flags& flags) {
     if (!p.ok()) return absl::InvalidArgumentError(absl::StrCat("--program: ", p.status().message()));
     return p;
   }
-  FS_ASSIGN_OR_RETURN(std::string text, ReadFile(flags.program_file, kMaxProgramBytes));
+  FS_ASSIGN_OR_RETURN(std::string text, io::ReadFile(flags.program_file, kMaxProgramBytes));
   absl::StatusOr<dsl::Program> p = synth::LoadProgram(text);
   if (!p.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(flags.program_file, ": ", p.status().message()));
@@ -178,7 +195,7 @@ int Emit(const Flags& flags, const std::string& text) {
     std::cout << text << std::flush;
     return kExitOk;
   }
-  absl::Status written = WriteFileAtomically(flags.output_file, text);
+  absl::Status written = io::WriteFileAtomically(flags.output_file, text);
   return written.ok() ? kExitOk : Fail(written);
 }
 
@@ -340,6 +357,7 @@ Json SearchJson(const synth::LearnResult& r) {
   return {{"examples_used", r.examples_used},
           {"states_explored", r.states_explored},
           {"candidates", r.programs.size()},
+          {"proposals", r.proposals},
           {"timed_out", r.timed_out}};
 }
 
@@ -446,11 +464,15 @@ Json LearnedJson(const dsl::Task& task, const LearnInput& in, const Outcome& o, 
                  Json typo, absl::Time start) {
   Json j = OutcomeJson(task, o);
   j["score"] = r.programs.front().score;
+  j["proposed"] = r.programs.front().proposed;
+  j["log_likelihood"] = r.programs.front().log_likelihood ? Json(*r.programs.front().log_likelihood) : Json(nullptr);
   Json alternatives = Json::array();
   for (size_t i = 1; i < r.programs.size(); ++i) {
     const synth::Candidate& c = r.programs[i];
     alternatives.push_back({{"program", c.program.ToString()},
                             {"score", c.score},
+                            {"proposed", c.proposed},
+                            {"log_likelihood", c.log_likelihood ? Json(*c.log_likelihood) : Json(nullptr)},
                             {"differs_on", c.differs_from_best ? DifferenceJson(in, *c.differs_from_best) : Json(nullptr)}});
   }
   j["alternatives"] = std::move(alternatives);
@@ -461,8 +483,64 @@ Json LearnedJson(const dsl::Task& task, const LearnInput& in, const Outcome& o, 
   return j;
 }
 
-absl::StatusOr<synth::LearnResult> LearnFrom(const Flags& flags, const LearnInput& in) {
+// The model file: --model, else $FLASHSYNTH_MODEL, else the shipped one
+// (empty when there is none).
+std::string ModelPath(const Flags& flags) {
+  if (!flags.model.empty()) return flags.model;
+  if (const char* env = std::getenv("FLASHSYNTH_MODEL")) return env;
+#ifdef FLASHSYNTH_DEFAULT_MODEL
+  if (io::FileExists(FLASHSYNTH_DEFAULT_MODEL)) return FLASHSYNTH_DEFAULT_MODEL;
+#endif
+  return "";
+}
+
+absl::StatusOr<std::unique_ptr<synth::ProgramProposer>> LoadProposer(const Flags& flags,
+                                                                     const std::string& path) {
+#ifdef FLASHSYNTH_HAVE_NEURAL
+  if (path.empty()) {
+    return absl::NotFoundError("no model file (--model, $FLASHSYNTH_MODEL, or neural/models/robustfill.fsnn)");
+  }
+  neural::LoadOptions load;
+  load.num_threads = 2;
+  absl::StatusOr<std::unique_ptr<neural::NeuralProposer>> model = neural::NeuralProposer::LoadFile(path, load);
+  if (!model.ok()) return model.status();
+  neural::SynthProposerOptions options;
+  options.beam_size = flags.beam;
+  return neural::MakeSynthProposer(*std::move(model), options);
+#else
+  (void)flags;
+  (void)path;
+  return absl::UnimplementedError("this flashsynth was built without LibTorch (FLASHSYNTH_WITH_TORCH=OFF)");
+#endif
+}
+
+// --engine: an explicit neural or hybrid engine without a model is an
+// error; the default falls back to the symbolic engine with a note.
+absl::StatusOr<Engine> ChooseEngine(const Flags& flags) {
+  Engine e;
+  if (flags.engine == "symbolic") return e;
+  const std::string path = ModelPath(flags);
+  absl::StatusOr<std::unique_ptr<synth::ProgramProposer>> proposer = LoadProposer(flags, path);
+  if (!proposer.ok()) {
+    if (flags.engine != "auto") {
+      return absl::FailedPreconditionError(
+          absl::StrCat("--engine ", flags.engine, ": ", proposer.status().message()));
+    }
+    std::cerr << "flashsynth: note: the neural proposer is off (" << proposer.status().message()
+              << "); using the symbolic engine alone (--engine symbolic says so and silences this)\n";
+    return e;
+  }
+  e.proposer = *std::move(proposer);
+  e.model = path;
+  e.name = flags.engine == "neural" ? "neural" : "hybrid";
+  e.kind = flags.engine == "neural" ? synth::LearnOptions::Engine::kNeural : synth::LearnOptions::Engine::kHybrid;
+  return e;
+}
+
+absl::StatusOr<synth::LearnResult> LearnFrom(const Flags& flags, const LearnInput& in, const Engine& engine) {
   synth::LearnOptions options;
+  options.engine = engine.kind;
+  options.proposer = engine.proposer.get();
   options.time_budget = absl::Seconds(flags.timeout_seconds);
   options.max_programs = flags.alternatives;
   options.tolerate_noise = !flags.strict;
@@ -481,8 +559,14 @@ int RunLearn(const Flags& flags, const dsl::Task& task, absl::Time start) {
         InputName(flags), task.rows.empty() ? ": no examples: the table has no rows"
                                             : ": no examples: every output cell is empty")));
   }
-  absl::StatusOr<synth::LearnResult> r = LearnFrom(flags, in);
+  absl::StatusOr<Engine> engine = ChooseEngine(flags);
+  if (!engine.ok()) return Fail(engine.status());
+  absl::StatusOr<synth::LearnResult> r = LearnFrom(flags, in, *engine);
   if (!r.ok()) return Fail(r.status());
+  if (!r->proposer_error.empty()) {
+    std::cerr << "flashsynth: the neural proposer failed (" << r->proposer_error
+              << "); the symbolic engine's programs stand\n";
+  }
   if (!r->ok()) return ReportFailure(flags, in, *r, start);
 
   const Outcome o = Tally(task, r->best(), synth::Fill(*r, in.rows_to_fill));
@@ -500,12 +584,14 @@ int RunLearn(const Flags& flags, const dsl::Task& task, absl::Time start) {
   if (!typo.is_null()) std::cerr << "; suspected typo on line " << typo["line"].get<int>();
   std::cerr << "\n";
   if (!flags.json) return Emit(flags, dsl::FormatTaskCsv(task, CsvOutputs(o)));
-  return Emit(flags, LearnedJson(task, in, o, *r, std::move(typo), start).dump(2) + "\n");
+  Json j = LearnedJson(task, in, o, *r, std::move(typo), start);
+  j["engine"] = {{"name", engine->name}, {"model", engine->model.empty() ? Json(nullptr) : Json(engine->model)}};
+  return Emit(flags, j.dump(2) + "\n");
 }
 
 int Run(const Flags& flags) {
   const absl::Time start = absl::Now();
-  if (!flags.output_file.empty() && flags.input != "-" && SameFile(flags.input, flags.output_file)) {
+  if (!flags.output_file.empty() && flags.input != "-" && io::SameFile(flags.input, flags.output_file)) {
     return Fail(absl::InvalidArgumentError(
         absl::StrCat("-o ", flags.output_file, " is the input file; refusing to overwrite it")));
   }
@@ -581,7 +667,18 @@ int main(int argc, char** argv) {
   CLI::Option* no_solver = app.add_flag(
       "--no-solver", flags.no_solver,
       "do not ask the Z3 solver to tell the alternatives apart when no row to fill does");
-  for (CLI::Option* learn_only : {strict, timeout, alternatives, no_solver}) {
+  CLI::Option* engine =
+      app.add_option("--engine", flags.engine,
+                     "symbolic, neural (the RobustFill model alone) or hybrid (both, one ranking); "
+                     "default: hybrid when a model loads, else symbolic with a note on stderr")
+          ->check(CLI::IsMember({"auto", "symbolic", "neural", "hybrid"}));
+  CLI::Option* model = app.add_option(
+      "--model", flags.model,
+      "the RobustFill model file (default: $FLASHSYNTH_MODEL, else the shipped neural/models/robustfill.fsnn)");
+  CLI::Option* beam = app.add_option("--beam", flags.beam, "the neural proposer's beam size")
+                          ->capture_default_str()
+                          ->check(CLI::Range(1, 1000));
+  for (CLI::Option* learn_only : {strict, timeout, alternatives, no_solver, engine, model, beam}) {
     learn_only->excludes(program)->excludes(program_file);
   }
   try {

@@ -1,4 +1,4 @@
-#include "synth/cli/files.h"
+#include "io/files.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,11 +9,20 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 
 #include "absl/strings/str_cat.h"
 
-namespace flashsynth::cli {
+namespace flashsynth::io {
+
+namespace {
+
+std::string SizeText(size_t bytes) {
+  constexpr size_t kMiB = size_t{1} << 20;
+  if (bytes >= kMiB && bytes % kMiB == 0) return absl::StrCat(bytes / kMiB, " MiB");
+  return absl::StrCat(bytes, " bytes");
+}
+
+}  // namespace
 
 absl::StatusOr<std::string> ReadFile(const std::string& path, size_t max_bytes) {
   std::ifstream file;
@@ -21,12 +30,10 @@ absl::StatusOr<std::string> ReadFile(const std::string& path, size_t max_bytes) 
   if (path != "-") {
     struct stat st;
     if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-      return absl::InvalidArgumentError(absl::StrCat(path, ": is a folder, not a CSV file"));
+      return absl::InvalidArgumentError(absl::StrCat(path, ": is a folder, not a file"));
     }
     file.open(path, std::ios::binary);
-    if (!file) {
-      return absl::InvalidArgumentError(absl::StrCat(path, ": cannot open: ", std::strerror(errno)));
-    }
+    if (!file) return absl::NotFoundError(absl::StrCat(path, ": cannot open: ", std::strerror(errno)));
     in = &file;
   }
   std::string contents;
@@ -34,8 +41,7 @@ absl::StatusOr<std::string> ReadFile(const std::string& path, size_t max_bytes) 
   while (in->read(buffer, sizeof(buffer)) || in->gcount() > 0) {
     contents.append(buffer, static_cast<size_t>(in->gcount()));
     if (contents.size() > max_bytes) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path, ": larger than ", max_bytes / (1 << 20), " MiB"));
+      return absl::InvalidArgumentError(absl::StrCat(path, ": larger than ", SizeText(max_bytes)));
     }
   }
   if (in->bad()) return absl::InvalidArgumentError(absl::StrCat(path, ": read error"));
@@ -72,4 +78,9 @@ bool SameFile(const std::string& a, const std::string& b) {
          sa.st_ino == sb.st_ino;
 }
 
-}  // namespace flashsynth::cli
+bool FileExists(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+}  // namespace flashsynth::io
