@@ -42,9 +42,13 @@
 #include "dsl/interpreter.h"
 #include "dsl/status_macros.h"
 #include "dsl/task.h"
-#include "nlohmann/json.hpp"
 #include "io/files.h"
+#include "nlohmann/json.hpp"
 #include "synth/synthesizer.h"
+#ifdef FLASHSYNTH_HAVE_NEURAL
+#include "neural/proposer.h"
+#include "neural/synth_proposer.h"
+#endif
 
 namespace flashsynth::bench {
 namespace {
@@ -76,6 +80,40 @@ struct Flags {
   std::string json_file;
   std::string markdown_file;
   bool strict = false;
+  std::string engine = "symbolic";
+  std::string model;
+  int beam = 100;
+  double neural_weight = -1;  // < 0: LearnOptions' default
+};
+
+// Proposers for the neural and hybrid engines, one per job: a model serves
+// one search at a time.
+class ProposerPool {
+ public:
+  void Add(std::unique_ptr<synth::ProgramProposer> p) {
+    free_.push_back(p.get());
+    owned_.push_back(std::move(p));
+  }
+  synth::ProgramProposer* Acquire() {
+    std::unique_lock<std::mutex> lock(mu_);
+    freed_.wait(lock, [&] { return !free_.empty(); });
+    synth::ProgramProposer* p = free_.back();
+    free_.pop_back();
+    return p;
+  }
+  void Release(synth::ProgramProposer* p) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      free_.push_back(p);
+    }
+    freed_.notify_one();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable freed_;
+  std::vector<synth::ProgramProposer*> free_;
+  std::vector<std::unique_ptr<synth::ProgramProposer>> owned_;
 };
 
 // One task to run.
@@ -301,7 +339,7 @@ std::vector<int> Range(int from, int to) {
 }
 
 TaskRecord RunTask(const TaskSpec& spec, const RunConfig& config,
-                   const std::atomic<bool>* cancel) {
+                   const std::atomic<bool>* cancel, ProposerPool* proposers) {
   TaskRecord record;
   record.name = spec.name;
   record.file = spec.path;
@@ -339,8 +377,17 @@ TaskRecord RunTask(const TaskSpec& spec, const RunConfig& config,
   options.time_budget = absl::Seconds(config.timeout_seconds);
   options.cancel = cancel;
   options.tolerate_noise = config.tolerate_noise;
+  synth::ProgramProposer* proposer = nullptr;
+  if (config.engine != "symbolic") {
+    proposer = proposers->Acquire();
+    options.proposer = proposer;
+    options.engine = config.engine == "neural" ? synth::LearnOptions::Engine::kNeural
+                                               : synth::LearnOptions::Engine::kHybrid;
+    options.neural_weight = config.neural_weight;
+  }
   const Clock::time_point start = Clock::now();
   absl::StatusOr<synth::LearnResult> result = synth::Learn(train, held_out_inputs, options);
+  if (proposer != nullptr) proposers->Release(proposer);
   record.seconds = std::chrono::duration<double>(Clock::now() - start).count();
 
   if (!result.ok()) {
@@ -401,6 +448,7 @@ TaskRecord RunTask(const TaskSpec& spec, const RunConfig& config,
 struct Pool {
   const std::vector<TaskSpec>* tasks;
   const RunConfig* config;
+  ProposerPool* proposers;
   std::atomic<size_t> next{0};
   std::unique_ptr<std::atomic<bool>[]> cancel;
 
@@ -422,7 +470,7 @@ void Worker(Pool* pool) {
       std::lock_guard<std::mutex> lock(pool->mu);
       pool->started[i] = Clock::now();
     }
-    TaskRecord record = RunTask((*pool->tasks)[i], *pool->config, &pool->cancel[i]);
+    TaskRecord record = RunTask((*pool->tasks)[i], *pool->config, &pool->cancel[i], pool->proposers);
     std::lock_guard<std::mutex> lock(pool->mu);
     pool->started[i].reset();
     // The watchdog gave up on this task and started another worker in our
@@ -449,12 +497,13 @@ void DrawProgress(const Pool& pool, Clock::time_point start) {
 // Runs every task on `jobs` threads; returns the records in task order and
 // whether some task had to be abandoned (its thread may still run).
 std::pair<std::vector<TaskRecord>, bool> RunAll(const std::vector<TaskSpec>& tasks,
-                                               const RunConfig& config) {
+                                               const RunConfig& config, ProposerPool* proposers) {
   // Released (leaked) when a task is abandoned: its worker may still use it.
   auto owned = std::make_unique<Pool>();
   Pool* pool = owned.get();
   pool->tasks = &tasks;
   pool->config = &config;
+  pool->proposers = proposers;
   pool->cancel.reset(new std::atomic<bool>[tasks.size()]);
   for (size_t i = 0; i < tasks.size(); ++i) pool->cancel[i] = false;
   pool->records.resize(tasks.size());
@@ -519,6 +568,29 @@ absl::StatusOr<Format> ParseFormat(const std::string& text) {
   return absl::InvalidArgumentError(absl::StrCat("--format: auto, sl or csv, not ", text));
 }
 
+// One proposer per job, each with one LibTorch thread.
+absl::Status LoadProposers(const Flags& flags, int jobs, ProposerPool* pool) {
+#ifdef FLASHSYNTH_HAVE_NEURAL
+  if (flags.model.empty()) return absl::InvalidArgumentError("--model is required");
+  for (int j = 0; j < jobs; ++j) {
+    neural::LoadOptions load;
+    load.num_threads = 1;
+    absl::StatusOr<std::unique_ptr<neural::NeuralProposer>> model =
+        neural::NeuralProposer::LoadFile(flags.model, load);
+    if (!model.ok()) return model.status();
+    neural::SynthProposerOptions options;
+    options.beam_size = flags.beam;
+    pool->Add(neural::MakeSynthProposer(*std::move(model), options));
+  }
+  return absl::OkStatus();
+#else
+  (void)flags;
+  (void)jobs;
+  (void)pool;
+  return absl::UnimplementedError("built without LibTorch (FLASHSYNTH_WITH_TORCH=OFF)");
+#endif
+}
+
 int Run(const Flags& flags) {
   absl::StatusOr<Format> format = ParseFormat(flags.format);
   absl::StatusOr<std::vector<TaskSpec>> tasks =
@@ -543,7 +615,19 @@ int Run(const Flags& flags) {
   config.list = flags.list;
   if (const char* commit = std::getenv("FLASHSYNTH_COMMIT")) config.commit = commit;
 
-  auto [records, any_abandoned] = RunAll(*tasks, config);
+  config.engine = flags.engine;
+  ProposerPool proposers;
+  if (flags.engine != "symbolic") {
+    config.model = flags.model;
+    config.beam = flags.beam;
+    config.neural_weight = flags.neural_weight >= 0 ? flags.neural_weight : synth::LearnOptions().neural_weight;
+    absl::Status loaded = LoadProposers(flags, config.jobs, &proposers);
+    if (!loaded.ok()) {
+      std::cerr << "flashsynth-bench: --engine " << flags.engine << ": " << loaded.message() << "\n";
+      return kExitBadUsage;
+    }
+  }
+  auto [records, any_abandoned] = RunAll(*tasks, config, &proposers);
   const Summary summary = Summarize(records);
 
   int code = kExitOk;
@@ -620,6 +704,14 @@ int main(int argc, char** argv) {
                        : "a number of seconds in (0, 86400], not " + text;
           },
           "SECONDS"));
+  app.add_option("--engine", flags.engine, "symbolic, neural or hybrid (the last two need --model)")
+      ->check(CLI::IsMember({"symbolic", "neural", "hybrid"}))
+      ->capture_default_str();
+  app.add_option("--model", flags.model, "the RobustFill model file (neural/models/robustfill.fsnn)");
+  app.add_option("--beam", flags.beam, "the neural proposer's beam size")->capture_default_str()->check(CLI::Range(1, 1000));
+  app.add_option("--neural-weight", flags.neural_weight,
+                 "hybrid: weight of the model's log-likelihood in the ranking (default: the library's)")
+      ->check(CLI::Range(0.0, 100.0));
   app.add_option("--jobs", flags.jobs, "tasks run in parallel (default: one per core)")
       ->check(CLI::Range(1, 1024));
   app.add_option("--json", flags.json_file, "write the JSON report here (atomically)");

@@ -148,6 +148,12 @@ nlohmann::json ReportToJson(const RunConfig& config, const Summary& summary,
   c["paths"] = config.paths;
   c["list"] = config.list.empty() ? nlohmann::json(nullptr) : nlohmann::json(config.list);
   c["commit"] = config.commit.empty() ? nlohmann::json(nullptr) : nlohmann::json(config.commit);
+  c["engine"] = config.engine;
+  if (config.engine != "symbolic") {
+    c["model"] = config.model;
+    c["beam"] = config.beam;
+    c["neural_weight"] = config.neural_weight;
+  }
 
   nlohmann::json& s = j["summary"];
   s["tasks"] = summary.tasks;
@@ -199,6 +205,11 @@ std::string ReportToMarkdown(const RunConfig& config, const Summary& summary,
                   config.jobs, " job(s) on ", config.host_cores, " core(s), noise tolerance ",
                   config.tolerate_noise ? "on" : "off");
   if (!config.commit.empty()) absl::StrAppend(&md, ", commit `", config.commit, "`");
+  absl::StrAppend(&md, ", engine ", config.engine);
+  if (config.engine != "symbolic") {
+    absl::StrAppend(&md, " (model `", config.model, "`, beam ", config.beam, ", neural weight ",
+                    absl::StrFormat("%g", config.neural_weight), ")");
+  }
   absl::StrAppend(&md, ".\n\n");
 
   md += "| figure | value |\n|---|---|\n";

@@ -83,6 +83,12 @@ struct RunConfig {
   std::vector<std::string> paths;
   std::string list;    // --list file, or empty
   std::string commit;  // $FLASHSYNTH_COMMIT, or empty
+  // LearnOptions::engine: "symbolic", "neural" or "hybrid"; for the last
+  // two, the model file, beam size and neural_weight.
+  std::string engine = "symbolic";
+  std::string model;
+  int beam = 0;
+  double neural_weight = 0;
 };
 
 struct Summary {

@@ -43,7 +43,8 @@ class RobustFillProposer : public synth::ProgramProposer {
     for (Proposal& p : found->programs) out.push_back({std::move(p.program), p.log_likelihood});
     for (const Proposal& miss : found->near_misses) {
       if (absl::Now() >= deadline) break;
-      if (std::optional<dsl::Program> filled = Complete(miss.program, task, deadline)) {
+      const absl::Duration timeout = std::min(options_.fill_timeout, deadline - absl::Now());
+      if (std::optional<dsl::Program> filled = CompleteStructure(miss.program, task, timeout)) {
         // Scored afresh: the model's view of the completed program.
         absl::StatusOr<double> ll = model_->ScoreProgram(task, *filled, options_.model_examples);
         if (ll.ok()) out.push_back({std::move(*filled), *ll});
@@ -61,26 +62,24 @@ class RobustFillProposer : public synth::ProgramProposer {
   }
 
  private:
-  // The near miss with its positions and constants filled in by the solver.
-  std::optional<dsl::Program> Complete(const dsl::Program& miss, const IoExamples& task,
-                                       absl::Time deadline) const {
-    const solver::Sketch sketch =
-        solver::BlankArguments(miss, {dsl::ArgKind::kPosition, dsl::ArgKind::kString});
-    if (sketch.holes.empty()) return std::nullopt;
-    solver::SolverOptions so;
-    so.timeout = std::min(options_.fill_timeout, deadline - absl::Now());
-    if (so.timeout <= absl::ZeroDuration()) return std::nullopt;
-    absl::StatusOr<std::optional<dsl::Program>> filled =
-        solver::FillHoles(sketch, task.inputs, task.outputs, so);
-    if (!filled.ok() || !filled->has_value()) return std::nullopt;
-    return **filled;
-  }
-
   std::unique_ptr<NeuralProposer> model_;
   SynthProposerOptions options_;
 };
 
 }  // namespace
+
+std::optional<dsl::Program> CompleteStructure(const dsl::Program& program, const IoExamples& task,
+                                              absl::Duration timeout) {
+  const solver::Sketch sketch =
+      solver::BlankArguments(program, {dsl::ArgKind::kPosition, dsl::ArgKind::kString});
+  if (sketch.holes.empty() || timeout <= absl::ZeroDuration()) return std::nullopt;
+  solver::SolverOptions options;
+  options.timeout = timeout;
+  absl::StatusOr<std::optional<dsl::Program>> filled =
+      solver::FillHoles(sketch, task.inputs, task.outputs, options);
+  if (!filled.ok() || !filled->has_value()) return std::nullopt;
+  return **filled;
+}
 
 std::unique_ptr<synth::ProgramProposer> MakeSynthProposer(std::unique_ptr<NeuralProposer> model,
                                                           const SynthProposerOptions& options) {

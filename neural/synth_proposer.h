@@ -20,6 +20,7 @@
 #define FLASHSYNTH_NEURAL_SYNTH_PROPOSER_H_
 
 #include <memory>
+#include <optional>
 
 #include "absl/time/time.h"
 #include "neural/proposer.h"
@@ -37,6 +38,13 @@ struct SynthProposerOptions {
 
 std::unique_ptr<synth::ProgramProposer> MakeSynthProposer(std::unique_ptr<NeuralProposer> model,
                                                           const SynthProposerOptions& options = {});
+
+// What the proposer does with a near miss: `program` with its positions and
+// constant strings blanked and filled by solver::FillHoles within `timeout`
+// so that it reproduces every example of `task`; nullopt when the solver
+// finds no completion in time (or the program has no such arguments).
+std::optional<dsl::Program> CompleteStructure(const dsl::Program& program, const IoExamples& task,
+                                              absl::Duration timeout);
 
 }  // namespace flashsynth::neural
 
