@@ -334,7 +334,8 @@ std::vector<Candidate> Session::Proposals(bool prior) {
   std::vector<Candidate> out;
   if (options_.proposer == nullptr || proposer_called_ || cancelled_) return out;
   proposer_called_ = true;
-  const absl::Time deadline = std::min(end_, absl::Now() + options_.neural_budget);
+  // Alone, the proposer has the whole budget.
+  const absl::Time deadline = neural_only() ? end_ : std::min(end_, absl::Now() + options_.neural_budget);
   absl::StatusOr<std::vector<ProposedProgram>> proposed =
       options_.proposer->Propose(distinct_.examples, deadline, options_.cancel);
   if (!proposed.ok()) {

@@ -91,7 +91,8 @@ struct LearnOptions {
   enum class Engine { kSymbolic, kNeural, kHybrid };
   Engine engine = Engine::kSymbolic;
   const ProgramProposer* proposer = nullptr;  // not owned; must outlive the call
-  // The proposer's part of time_budget.
+  // The proposer's part of time_budget in a kHybrid search (kNeural gives
+  // it all).
   absl::Duration neural_budget = absl::Seconds(2);
   double neural_weight = 0.25;
 };
