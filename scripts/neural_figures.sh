@@ -8,7 +8,8 @@
 #   MODEL    default neural/models/robustfill.fsnn
 #   OUT_DIR  default benchmarks/results/neural (JSON and Markdown reports)
 # Environment: BIN (default build/bin), SHARED (default ../shared/benchmarks),
-#   LIMIT (tasks per set for the slow parts, default 200), JOBS (default 1).
+#   LIMIT (conformance tasks at beam 100, default 200), EVAL_LIMIT (tasks of
+#   the synthetic set, default 100), JOBS (tasks in parallel, default 2).
 # Needs a build with LibTorch and benchmarks (scripts/build.sh does both).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,21 +18,28 @@ out=${2:-benchmarks/results/neural}
 bin=${BIN:-build/bin}
 shared=${SHARED:-../shared/benchmarks}
 limit=${LIMIT:-200}
-jobs=${JOBS:-1}
+eval_limit=${EVAL_LIMIT:-100}
+jobs=${JOBS:-2}
 mkdir -p "$out"
 evalset=$(mktemp -d)
 trap 'rm -rf "$evalset"' EXIT
 
 # The synthetic test set: 4 observed + 6 held-out rows per task, seed 7.
 "$bin/flashsynth-make-evalset" --out "$evalset/evalset-7" --tasks 1000 --seed 7
-mapfile -t evaltasks < <(ls "$evalset"/evalset-7/*.csv | head -n "$limit")
+mapfile -t evaltasks < <(ls "$evalset"/evalset-7/*.csv | head -n "$eval_limit")
 
-echo "== the model alone: conformance (first $limit tasks), beams 10 and 100" >&2
+echo "== the model alone: conformance, beam 10 (all 1000 tasks)" >&2
 "$bin/flashsynth-neural-eval" --model "$model" --conformance "$shared/robustfill-conformance" \
-    --limit "$limit" --beam 10 --beam 100 --threads 2 --json "$out/conformance.json"
-echo "== the model alone: synthetic 4+6 set (first $limit tasks), beam 100" >&2
+    --beam 10 --jobs "$jobs" --threads 1 --json "$out/conformance-beam10.json"
+echo "== the model alone: conformance, beam 100 (first $limit tasks)" >&2
+"$bin/flashsynth-neural-eval" --model "$model" --conformance "$shared/robustfill-conformance" \
+    --limit "$limit" --beam 100 --jobs "$jobs" --threads 1 --json "$out/conformance-beam100.json"
+echo "== latency: beam 100 on 2 threads, one task at a time (first 50 conformance tasks)" >&2
+"$bin/flashsynth-neural-eval" --model "$model" --conformance "$shared/robustfill-conformance" \
+    --limit 50 --beam 100 --jobs 1 --threads 2 --json "$out/latency-beam100.json"
+echo "== the model alone: synthetic 4+6 set (first $eval_limit tasks), beam 100" >&2
 "$bin/flashsynth-neural-eval" --model "$model" --eval-set "$evalset/evalset-7" \
-    --limit "$limit" --beam 100 --threads 2 --json "$out/evalset-7.json"
+    --limit "$eval_limit" --beam 100 --jobs "$jobs" --threads 1 --json "$out/evalset7-beam100.json"
 
 for engine in symbolic neural hybrid; do
   echo "== $engine: SyGuS 2017 generalize@3" >&2

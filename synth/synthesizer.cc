@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <utility>
 
@@ -258,9 +259,6 @@ void Session::Explain() {
 // first, at most max_programs; with no rows to fill the solver tells
 // candidates apart (TellApart()).
 void Session::Finish(std::vector<Candidate> pool) {
-  if (hybrid() && !result_.suspected_typo) {
-    for (Candidate& c : Proposals(/*prior=*/true)) pool.push_back(std::move(c));
-  }
   if (!neural_only()) {
     for (Candidate& c : pool) {
       c.score -= internal::SeamPenalty(c.program, caller_examples_, rows_) +
@@ -358,9 +356,11 @@ std::vector<Candidate> Session::Proposals(bool prior) {
 }
 
 void Session::AddLogLikelihoods(std::vector<Candidate>* pool) {
+  // Switch programs keep their prior (below): not worth scoring.
+  auto wanted = [](const Candidate& c) { return !c.log_likelihood && !c.program.is_switch(); };
   std::vector<dsl::Program> unscored;
   for (const Candidate& c : *pool) {
-    if (!c.log_likelihood) unscored.push_back(c.program);
+    if (wanted(c)) unscored.push_back(c.program);
   }
   if (!unscored.empty()) {
     absl::StatusOr<std::vector<double>> ll = options_.proposer->Score(distinct_.examples, unscored);
@@ -370,17 +370,24 @@ void Session::AddLogLikelihoods(std::vector<Candidate>* pool) {
     }
     size_t k = 0;
     for (Candidate& c : *pool) {
-      if (!c.log_likelihood) c.log_likelihood = (*ll)[k++];
+      if (wanted(c)) c.log_likelihood = (*ll)[k++];
     }
   }
-  // A program the model cannot express ranks as its least likely one.
-  double lowest = 0;
+  // The model ranks the Concats among themselves; a Switch keeps its place
+  // (RobustFill's sampler has no Switch, so the model finds any unlikely:
+  // on SyGuS's univ_2 it preferred an overfitted Concat to the right
+  // Switch). Concats move down from the most likely one, and one the model
+  // cannot express ranks as the least likely.
+  double best = -std::numeric_limits<double>::infinity(), lowest = 0;
   for (const Candidate& c : *pool) {
-    if (std::isfinite(*c.log_likelihood)) lowest = std::min(lowest, *c.log_likelihood);
+    if (c.program.is_switch() || !std::isfinite(*c.log_likelihood)) continue;
+    best = std::max(best, *c.log_likelihood);
+    lowest = std::min(lowest, *c.log_likelihood);
   }
   for (Candidate& c : *pool) {
+    if (c.program.is_switch() || !std::isfinite(best)) continue;
     const double ll = std::isfinite(*c.log_likelihood) ? *c.log_likelihood : lowest;
-    c.score += options_.neural_weight * ll;
+    c.score += options_.neural_weight * (ll - best);
   }
 }
 

@@ -83,18 +83,21 @@ struct LearnOptions {
   // where one needs more tuples), never crashes, past it.
   int64_t max_states = 100'000;
   // Which search finds the candidates: the symbolic engine alone; the
-  // proposer alone (its programs ranked by its log-likelihood); or both,
-  // pooled, each candidate scored by the Ranker's prior plus `neural_weight`
-  // times the proposer's log-likelihood (the weight was chosen on a
-  // validation set, neural/README.md). kNeural and kHybrid need `proposer`
-  // (kFailedPrecondition without one).
+  // proposer alone (its programs ranked by its log-likelihood); or both:
+  // the symbolic engine's candidates scored by the Ranker's prior plus
+  // `neural_weight` times the proposer's log-likelihood relative to the most
+  // likely Concat (0.1: the smallest weight that gave the best
+  // generalization on a validation set, benchmarks/results/neural/; Switch
+  // programs, which the RobustFill model never saw, keep their prior), and
+  // the proposer's programs when the symbolic search finds none.
+  // kNeural and kHybrid need `proposer` (kFailedPrecondition without one).
   enum class Engine { kSymbolic, kNeural, kHybrid };
   Engine engine = Engine::kSymbolic;
   const ProgramProposer* proposer = nullptr;  // not owned; must outlive the call
   // The proposer's part of time_budget in a kHybrid search (kNeural gives
   // it all).
   absl::Duration neural_budget = absl::Seconds(2);
-  double neural_weight = 0.25;
+  double neural_weight = 0.1;
 };
 
 inline constexpr int kMinExamplesForNoise = 4;

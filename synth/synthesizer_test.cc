@@ -440,7 +440,7 @@ TEST(EngineTest, HybridLetsTheLikelihoodReorderTheSymbolicCandidates) {
   absl::StatusOr<LearnResult> r = Learn(examples, rows, options);
   ASSERT_TRUE(r.ok() && r->ok()) << r.status();
   EXPECT_EQ(r->best().ToString(), other);
-  EXPECT_TRUE(r->programs[0].proposed);
+  EXPECT_FALSE(r->programs[0].proposed);  // the symbolic engine found it; the model ranked it
   ASSERT_TRUE(r->programs[0].log_likelihood.has_value());
   EXPECT_EQ(*r->programs[0].log_likelihood, -0.5);
   ExpectConsistent(*r, examples);
@@ -449,6 +449,27 @@ TEST(EngineTest, HybridLetsTheLikelihoodReorderTheSymbolicCandidates) {
   r = Learn(examples, rows, options);
   ASSERT_TRUE(r.ok() && r->ok());
   EXPECT_EQ(r->best().ToString(), prior_best);
+}
+
+TEST(EngineTest, HybridProposalsOnlyServeWhenTheSymbolicSearchFindsNothing) {
+  const std::vector<Example> examples = {{{"Ada Lovelace"}, "Lovelace"}, {{"Bob Smithers"}, "Smithers"}};
+  const std::vector<dsl::Row> rows = {{"Grace Brewster Hopper"}};
+  // Fits both examples, and the model is sure of it; the symbolic engine
+  // finds programs of its own, so the proposal is not among the candidates.
+  FixedProposer proposer({{"Concat(Trim(SubStr(5, 0)))", -0.1}}, /*others=*/-40);
+  LearnOptions options;
+  options.engine = LearnOptions::Engine::kHybrid;
+  options.proposer = &proposer;
+  options.neural_weight = 1.0;
+  absl::StatusOr<LearnResult> r = Learn(examples, rows, options);
+  ASSERT_TRUE(r.ok() && r->ok()) << r.status();
+  for (const Candidate& c : r->programs) {
+    EXPECT_FALSE(c.proposed) << c.program.ToString();
+    EXPECT_NE(c.program.ToString(), "Concat(Trim(SubStr(5, 0)))");
+    EXPECT_TRUE(c.log_likelihood.has_value());  // but the model ranks them
+  }
+  EXPECT_EQ(r->proposals, 0);
+  EXPECT_EQ(proposer.calls, 0);
 }
 
 TEST(EngineTest, HybridTakesAProposalWhenTheSymbolicSearchFindsNothing) {
