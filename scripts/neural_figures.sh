@@ -8,7 +8,7 @@
 #   MODEL    default neural/models/robustfill.fsnn
 #   OUT_DIR  default benchmarks/results/neural (JSON and Markdown reports)
 # Environment: BIN (default build/bin), SHARED (default ../shared/benchmarks),
-#   LIMIT (conformance tasks at beam 100, default 200), EVAL_LIMIT (tasks of
+#   LIMIT (conformance tasks at beam 100, default all 1000), EVAL_LIMIT (tasks of
 #   the synthetic set, default 100), JOBS (tasks in parallel, default 2).
 # Needs a build with LibTorch and benchmarks (scripts/build.sh does both).
 set -euo pipefail
@@ -17,7 +17,7 @@ model=${1:-neural/models/robustfill.fsnn}
 out=${2:-benchmarks/results/neural}
 bin=${BIN:-build/bin}
 shared=${SHARED:-../shared/benchmarks}
-limit=${LIMIT:-200}
+limit=${LIMIT:-1000}
 eval_limit=${EVAL_LIMIT:-100}
 jobs=${JOBS:-2}
 mkdir -p "$out"
@@ -31,7 +31,7 @@ mapfile -t evaltasks < <(ls "$evalset"/evalset-7/*.csv | head -n "$eval_limit")
 echo "== the model alone: conformance, beam 10 (all 1000 tasks)" >&2
 "$bin/flashsynth-neural-eval" --model "$model" --conformance "$shared/robustfill-conformance" \
     --beam 10 --jobs "$jobs" --threads 1 --json "$out/conformance-beam10.json"
-echo "== the model alone: conformance, beam 100 (first $limit tasks)" >&2
+echo "== the model alone: conformance, beam 100 ($limit tasks)" >&2
 "$bin/flashsynth-neural-eval" --model "$model" --conformance "$shared/robustfill-conformance" \
     --limit "$limit" --beam 100 --jobs "$jobs" --threads 1 --json "$out/conformance-beam100.json"
 echo "== latency: beam 100 on 2 threads, one task at a time (first 50 conformance tasks)" >&2

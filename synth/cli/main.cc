@@ -501,7 +501,7 @@ absl::StatusOr<std::unique_ptr<synth::ProgramProposer>> LoadProposer(const Flags
     return absl::NotFoundError("no model file (--model, $FLASHSYNTH_MODEL, or neural/models/robustfill.fsnn)");
   }
   neural::LoadOptions load;
-  load.num_threads = 2;
+  load.num_threads = 1;  // on 2 cores one thread was faster than two (neural/README.md)
   absl::StatusOr<std::unique_ptr<neural::NeuralProposer>> model = neural::NeuralProposer::LoadFile(path, load);
   if (!model.ok()) return model.status();
   neural::SynthProposerOptions options;
