@@ -227,7 +227,7 @@ absl::StatusOr<std::optional<dsl::Program>> Fill(z3::context& ctx, const Sketch&
 // SubstituteAll. Left symbolic, such a text is spliced in at positions that
 // themselves depend on it, and Z3 can take seconds over one character
 // (solver_bench: every hole filling missed at 1 s was one of these), so
-// FillAtLength() first tries likely values for them one by one.
+// TryReplacements() first tries likely values for them one by one.
 std::vector<ArgPath> SpliceHoles(const Sketch& sketch) {
   const std::set<ArgPath> holes(sketch.holes.begin(), sketch.holes.end());
   std::vector<ArgPath> splice;

@@ -501,7 +501,7 @@ absl::StatusOr<std::unique_ptr<synth::ProgramProposer>> LoadProposer(const Flags
     return absl::NotFoundError("no model file (--model, $FLASHSYNTH_MODEL, or neural/models/robustfill.fsnn)");
   }
   neural::LoadOptions load;
-  load.num_threads = 1;  // on 2 cores one thread was faster than two (neural/README.md)
+  load.num_threads = 1;  // on 2 cores one thread was faster than two (README.md, neural section)
   absl::StatusOr<std::unique_ptr<neural::NeuralProposer>> model = neural::NeuralProposer::LoadFile(path, load);
   if (!model.ok()) return model.status();
   neural::SynthProposerOptions options;
@@ -621,6 +621,12 @@ constexpr char kDescription[] =
     "\n"
     "With at least 4 examples and no program fitting all, one example may be set\n"
     "aside as a suspected typo (reported by line); --strict turns that off.\n"
+    "\n"
+    "Engines: symbolic (deductive search), neural (the RobustFill model alone) or\n"
+    "hybrid (the model ranks the symbolic candidates and proposes when the search\n"
+    "finds none). The default is hybrid when a model loads (--model, else\n"
+    "$FLASHSYNTH_MODEL, else the shipped neural/models/robustfill.fsnn), else\n"
+    "symbolic, with a note on stderr.\n"
     "\n"
     "Exit status: 0 success (also when there is nothing to fill);\n"
     "  1 no program fits the examples (the conflicting ones are named by line),\n"
