@@ -158,6 +158,21 @@ bool HasTextHole(const Sketch& sketch) {
   return found;
 }
 
+// The characters a hole ranges over: those of the program, the outputs and
+// the (valid UTF-8) input cells, closed under case mapping.
+absl::StatusOr<internal::Alphabet> AlphabetOf(const dsl::Program& program,
+                                              const std::vector<dsl::Row>& inputs,
+                                              const std::vector<std::string>& outputs) {
+  std::vector<std::string> texts = internal::ProgramTexts(program);
+  for (const std::string& out : outputs) texts.push_back(out);
+  for (const dsl::Row& row : inputs) {
+    for (const std::string& cell : row) {
+      if (dsl::IsValidUtf8(cell)) texts.push_back(cell);
+    }
+  }
+  return internal::Alphabet::Make(texts);
+}
+
 // One query: holes of constant strings hold at most `max_text` characters.
 absl::StatusOr<std::optional<dsl::Program>> Fill(z3::context& ctx, const Sketch& sketch,
                                                  const std::vector<dsl::Row>& inputs,
@@ -165,14 +180,7 @@ absl::StatusOr<std::optional<dsl::Program>> Fill(z3::context& ctx, const Sketch&
                                                  int max_text, const internal::Deadline& deadline) {
   std::map<ArgPath, dsl::ArgKind> kinds;
   VisitProgramArgs(sketch.program, [&](const ArgPath& at, const dsl::Arg& a, dsl::Op) { kinds[at] = a.kind(); });
-  std::vector<std::string> texts = internal::ProgramTexts(sketch.program);
-  for (const std::string& out : outputs) texts.push_back(out);
-  for (const dsl::Row& row : inputs) {
-    for (const std::string& cell : row) {
-      if (dsl::IsValidUtf8(cell)) texts.push_back(cell);
-    }
-  }
-  FS_ASSIGN_OR_RETURN(const internal::Alphabet alphabet, internal::Alphabet::Make(texts));
+  FS_ASSIGN_OR_RETURN(const internal::Alphabet alphabet, AlphabetOf(sketch.program, inputs, outputs));
   internal::Builder b(ctx, alphabet, &deadline);
   // A tactic solver: it keeps assertions as they are until check(), which
   // honours the timeout; the default solver rewrites each assertion as it is
@@ -368,15 +376,8 @@ struct Tried {
 // checked by the interpreter, and then every one-character text is tried).
 absl::StatusOr<Tried> TryReplacements(z3::context& ctx, const Problem& p,
                                       const std::vector<ArgPath>& splice, absl::Time until) {
-  std::vector<std::string> texts = internal::ProgramTexts(p.sketch.program);
-  for (const std::string& o : p.outputs) texts.push_back(o);
-  for (const dsl::Row& row : p.inputs) {
-    for (const std::string& cell : row) {
-      if (dsl::IsValidUtf8(cell)) texts.push_back(cell);
-    }
-  }
   // The domain Fill() gives a hole, so that trying all of it is a proof.
-  FS_ASSIGN_OR_RETURN(const internal::Alphabet alphabet, internal::Alphabet::Make(texts));
+  FS_ASSIGN_OR_RETURN(const internal::Alphabet alphabet, AlphabetOf(p.sketch.program, p.inputs, p.outputs));
   Sketch rest{p.sketch.program, {}};
   for (const ArgPath& h : p.sketch.holes) {
     if (std::find(splice.begin(), splice.end(), h) == splice.end()) rest.holes.push_back(h);
