@@ -69,6 +69,7 @@ std::string Manifest(const Flags& f, const std::string& command) {
                   {"min_expressions", s.min_expressions},
                   {"max_expressions", s.max_expressions},
                   {"max_input_length", s.max_input_length},
+                  {"max_input_tokens", s.max_input_tokens},
                   {"max_columns", s.max_columns}};
   j["protocol"] =
       "learn from the first `observed` rows of each NNNN.csv; a task generalizes when the "
@@ -83,6 +84,7 @@ absl::Status Write(Flags& f, const std::string& command) {
     f.options.sampler.min_expressions = given.min_expressions;
     f.options.sampler.max_expressions = given.max_expressions;
     f.options.sampler.max_input_length = given.max_input_length;
+    f.options.sampler.max_input_tokens = given.max_input_tokens;
   }
   FS_RETURN_IF_ERROR(ValidateEvalSetOptions(f.options));
   if (f.tasks < 1) return absl::InvalidArgumentError("--tasks must be >= 1");
@@ -121,6 +123,8 @@ int main(int argc, char** argv) {
   app.add_option("--max-expressions", f.options.sampler.max_expressions, "Concat length, at most");
   app.add_option("--max-input-length", f.options.sampler.max_input_length,
                  "Characters per input cell");
+  app.add_option("--max-input-tokens", f.options.sampler.max_input_tokens,
+                 "Token slots per input cell (with --max-input-length: how long inputs get)");
   app.add_option("--max-output-chars", f.options.max_output_chars,
                  "Redraw tasks with a longer output (RobustFill: 100)");
   app.add_flag("--extended", f.extended, "Sample the DSL extensions (columns, Switch, ...)");
