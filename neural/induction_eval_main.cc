@@ -16,7 +16,8 @@
 // held-out rows are skipped and counted; a task file that cannot be read is
 // named on stderr and counts as wrong.
 //
-// Options: --observed K (default 4), --limit N (first N tasks by file
+// Options: --observed K (default 4), --min-examples N (skip tasks with
+// fewer rows, as flashsynth-bench does), --limit N (first N tasks by file
 // name), --beam N (the LSTM and pointer models' beam, default 3; other
 // models decode their own way), --threads N (LibTorch CPU threads), --jobs
 // N (tasks in parallel, one model copy each), --device, --json FILE
@@ -64,6 +65,7 @@ struct Flags {
   std::string model;
   std::string tasks;
   int observed = 4;
+  int min_examples = 0;
   int limit = -1;
   int beam = 3;
   int threads = 1;
@@ -143,7 +145,9 @@ size_t LongestInput(const LabeledTask& task) {
   return longest;
 }
 
-TaskResult RunTask(OutputPredictor& model, const TaskInput& input) {
+// A task with fewer than `min_examples` rows in all is skipped, as
+// flashsynth-bench --min-examples skips it.
+TaskResult RunTask(OutputPredictor& model, const TaskInput& input, int min_examples) {
   TaskResult r;
   r.name = input.name;
   if (!input.task.ok()) {
@@ -153,6 +157,7 @@ TaskResult RunTask(OutputPredictor& model, const TaskInput& input) {
   const LabeledTask& task = *input.task;
   r.held_out = static_cast<int>(task.held_out.inputs.size());
   r.longest_input = LongestInput(task);
+  if (static_cast<int>(task.observed.inputs.size()) + r.held_out < min_examples) r.held_out = 0;
   if (r.held_out == 0) return r;
   const auto start = std::chrono::steady_clock::now();
   absl::StatusOr<std::vector<std::string>> predicted =
@@ -204,7 +209,7 @@ Summary Summarize(const std::vector<TaskResult>& results) {
 std::vector<std::string> SummaryLines(const Summary& s) {
   std::vector<std::string> lines;
   lines.push_back(absl::StrFormat(
-      "%d tasks, %d with held-out rows (%d without skipped)%s", s.tasks, s.with_held_out,
+      "%d tasks, %d with held-out rows (%d skipped: none held out, or under --min-examples rows)%s", s.tasks, s.with_held_out,
       s.skipped, s.errors > 0 ? absl::StrFormat(", %d could not be run (counted wrong)", s.errors)
                               : std::string()));
   lines.push_back(absl::StrFormat(
@@ -219,7 +224,7 @@ std::vector<std::string> SummaryLines(const Summary& s) {
 
 // Runs every task on `models.size()` threads.
 std::vector<TaskResult> RunAll(const std::vector<std::unique_ptr<OutputPredictor>>& models,
-                               const std::vector<TaskInput>& tasks, bool tty) {
+                               const std::vector<TaskInput>& tasks, int min_examples, bool tty) {
   std::vector<TaskResult> results(tasks.size());
   std::atomic<size_t> next{0};
   std::mutex mu;
@@ -227,7 +232,7 @@ std::vector<TaskResult> RunAll(const std::vector<std::unique_ptr<OutputPredictor
   const auto start = std::chrono::steady_clock::now();
   auto work = [&](OutputPredictor& model) {
     for (size_t i; (i = next.fetch_add(1)) < tasks.size();) {
-      results[i] = RunTask(model, tasks[i]);
+      results[i] = RunTask(model, tasks[i], min_examples);
       std::lock_guard<std::mutex> lock(mu);
       ++done;
       right += results[i].generalizes();
@@ -314,7 +319,7 @@ absl::Status Run(const Flags& f, const std::string& command) {
   std::cerr << "model " << f.model << ": " << description << "; " << tasks.size()
             << " tasks from " << f.tasks << ", " << f.jobs << " job(s), " << NumThreads()
             << " LibTorch thread(s)\n";
-  const std::vector<TaskResult> results = RunAll(models, tasks, isatty(STDERR_FILENO) != 0);
+  const std::vector<TaskResult> results = RunAll(models, tasks, f.min_examples, isatty(STDERR_FILENO) != 0);
   const Summary s = Summarize(results);
   std::cout << "model " << f.model << " (" << description << ")\n"
             << "tasks " << f.tasks << ", " << f.observed << " observed rows, beam " << f.beam
@@ -328,6 +333,7 @@ absl::Status Run(const Flags& f, const std::string& command) {
   report["model_description"] = description;
   report["dir"] = f.tasks;
   report["observed"] = f.observed;
+  report["min_examples"] = f.min_examples;
   report["beam"] = f.beam;
   report["jobs"] = f.jobs;
   report["threads"] = NumThreads();
@@ -352,6 +358,9 @@ int main(int argc, char** argv) {
       ->required();
   app.add_option("--observed", f.observed, "Rows the model reads; the rest are held out")
       ->check(CLI::PositiveNumber);
+  app.add_option("--min-examples", f.min_examples,
+                 "Skip tasks with fewer rows (flashsynth-bench's generalize@3 runs use 6)")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--limit", f.limit, "Only the first N tasks (by file name)")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--beam", f.beam, "Beam of the LSTM and pointer models (1: greedy)")

@@ -16,6 +16,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "dsl/status_macros.h"
 #include "neural/internal/container.h"
 #include "neural/internal/module_weights.h"
@@ -326,14 +328,14 @@ absl::StatusOr<std::vector<std::string>> NeuralGpuModel::PredictOutputs(
     return absl::FailedPreconditionError(absl::StrCat(
         "this Neural GPU was trained on ", ToAbsl(NeuralGpuTaskName(c.task)), ", not on string tasks"));
   }
-  if (static_cast<int>(observed.inputs.size()) != c.height - 1) {
-    return absl::InvalidArgumentError(absl::StrCat("this Neural GPU reads ", c.height - 1,
+  if (static_cast<int>(observed.inputs.size()) > c.height - 1) {
+    return absl::InvalidArgumentError(absl::StrCat("this Neural GPU reads at most ", c.height - 1,
                                                    " observed examples, not ",
                                                    observed.inputs.size()));
   }
   std::vector<Tape> tapes;
   for (const dsl::Row& q : queries) {
-    FS_ASSIGN_OR_RETURN(Tape t, MakeStringTape(observed, q, nullptr, c.max_chars));
+    FS_ASSIGN_OR_RETURN(Tape t, MakeStringTape(observed, q, nullptr, c.max_chars, c.height));
     tapes.push_back(std::move(t));
   }
   FS_ASSIGN_OR_RETURN(std::vector<std::vector<int>> rows, Run(tapes));
@@ -376,6 +378,7 @@ absl::Status ValidateNeuralGpuTrainOptions(const NeuralGpuTrainOptions& o) {
   if (o.curriculum_every < 1) return absl::InvalidArgumentError("curriculum_every must be >= 1");
   if (!(o.dropout >= 0 && o.dropout < 1)) return absl::InvalidArgumentError("dropout must be in [0, 1)");
   if (!(o.grad_noise >= 0)) return absl::InvalidArgumentError("grad_noise must be >= 0");
+  if (!(o.lr_decay > 0 && o.lr_decay <= 1)) return absl::InvalidArgumentError("lr_decay must be in (0, 1]");
   if (!(o.pull >= 0) || !(o.pull_factor >= 1)) {
     return absl::InvalidArgumentError("need pull >= 0 and pull_factor >= 1");
   }
@@ -398,6 +401,8 @@ struct Schedule {
   int bits = 3;          // the curriculum's current length
   double pull = 0;       // the relaxation pull now
   double last_error = 1; // share of wrong tapes in the last batch
+  double lr_scale = 1;   // the learning rate's decay so far
+  std::vector<double> probes;  // after the curriculum: the last 3 probes' wrong shares
 };
 
 class NeuralGpuJob : public TrainingJob {
@@ -443,6 +448,8 @@ class NeuralGpuJob : public TrainingJob {
   absl::Status MakeEvalSets();
   absl::StatusOr<double> WrongShare(const std::vector<Tape>& tapes);
   absl::Status AdvanceCurriculum();
+  absl::Status DecayLearningRate();
+  void SetLearningRate();
   void AddGradientNoise();
 
   NeuralGpuTrainOptions options_;
@@ -524,7 +531,7 @@ absl::StatusOr<double> NeuralGpuJob::WrongShare(const std::vector<Tape>& tapes) 
 
 absl::Status NeuralGpuJob::AdvanceCurriculum() {
   if (!binary() || step_ % options_.curriculum_every != 0) return absl::OkStatus();
-  if (schedule_.bits > options_.max_bits) return absl::OkStatus();  // done
+  if (schedule_.bits > options_.max_bits) return DecayLearningRate();
   FS_ASSIGN_OR_RETURN(std::vector<Tape> probe,
                       DrawTapes(StepSeed(options_.seed, -step_), options_.batch_size, schedule_.bits));
   FS_ASSIGN_OR_RETURN(double wrong, WrongShare(probe));
@@ -534,6 +541,31 @@ absl::Status NeuralGpuJob::AdvanceCurriculum() {
   // Past the longest length: one parameter set from now on (section 3.3).
   if (schedule_.bits > options_.max_bits) net()->AverageSets();
   return absl::OkStatus();
+}
+
+// After the curriculum, as the authors' code does with its checkpoints'
+// perplexity: when a probe at twice the longest length does worse than
+// each of the 3 before it, the learning rate shrinks by lr_decay.
+absl::Status NeuralGpuJob::DecayLearningRate() {
+  if (options_.lr_decay >= 1) return absl::OkStatus();
+  FS_ASSIGN_OR_RETURN(std::vector<Tape> probe, DrawTapes(StepSeed(options_.seed, -step_),
+                                                         options_.batch_size, 2 * options_.max_bits));
+  FS_ASSIGN_OR_RETURN(double wrong, WrongShare(probe));
+  std::vector<double>& last = schedule_.probes;
+  if (last.size() == 3 && wrong > *std::max_element(last.begin(), last.end())) {
+    schedule_.lr_scale *= options_.lr_decay;
+    SetLearningRate();
+  }
+  last.push_back(wrong);
+  if (last.size() > 3) last.erase(last.begin());
+  return absl::OkStatus();
+}
+
+void NeuralGpuJob::SetLearningRate() {
+  for (torch::optim::OptimizerParamGroup& group : optimizer_->param_groups()) {
+    static_cast<torch::optim::AdamOptions&>(group.options())
+        .lr(options_.learning_rate * schedule_.lr_scale);
+  }
 }
 
 void NeuralGpuJob::AddGradientNoise() {
@@ -584,9 +616,9 @@ absl::StatusOr<JobStepStats> NeuralGpuJob::Step() {
   FS_RETURN_IF_ERROR(AdvanceCurriculum());
   stats.items = static_cast<int>(tapes.size());
   if (binary()) {
-    stats.note = absl::StrFormat("d=%d curriculum=%d pull=%.2g sets=%d", bits,
+    stats.note = absl::StrFormat("d=%d curriculum=%d pull=%.2g sets=%d lr=%.2g", bits,
                                  std::min(schedule_.bits, options_.max_bits), schedule_.pull,
-                                 net()->active_sets());
+                                 net()->active_sets(), options_.learning_rate * schedule_.lr_scale);
   }
   stats.seconds = SecondsSince(start);
   return stats;
@@ -625,6 +657,8 @@ absl::StatusOr<std::string> NeuralGpuJob::Checkpoint() const {
     c.fields["curriculum_bits"] = absl::StrCat(schedule_.bits);
     c.fields["pull"] = absl::StrCat(schedule_.pull);
     c.fields["last_error"] = absl::StrCat(schedule_.last_error);
+    c.fields["lr_scale"] = absl::StrCat(schedule_.lr_scale);
+    c.fields["probes"] = absl::StrJoin(schedule_.probes, ",");
     return internal::WriteContainer(c);
   } catch (const c10::Error& e) {
     return TorchError("writing the checkpoint", e);
@@ -643,6 +677,21 @@ absl::Status NeuralGpuJob::Restore(const internal::Container& c, int active_sets
   }
   step_ = step;
   schedule_.bits = static_cast<int>(bits);
+  // Checkpoints from before the decay have neither field: no decay yet.
+  if (auto it = c.fields.find("lr_scale"); it != c.fields.end()) {
+    if (!absl::SimpleAtod(it->second, &schedule_.lr_scale) || !(schedule_.lr_scale > 0)) {
+      return absl::InvalidArgumentError(absl::StrCat(ToAbsl(source), ": bad lr_scale"));
+    }
+  }
+  if (auto it = c.fields.find("probes"); it != c.fields.end() && !it->second.empty()) {
+    for (absl::string_view part : absl::StrSplit(it->second, ',')) {
+      double v = 0;
+      if (!absl::SimpleAtod(part, &v)) {
+        return absl::InvalidArgumentError(absl::StrCat(ToAbsl(source), ": bad probes"));
+      }
+      schedule_.probes.push_back(v);
+    }
+  }
   try {
     torch::serialize::InputArchive root, weights, optimizer;
     root.load_from(c.payload.data(), c.payload.size(), model_->state().device);
@@ -657,6 +706,7 @@ absl::Status NeuralGpuJob::Restore(const internal::Container& c, int active_sets
         absl::StrCat(ToAbsl(source), ": cannot read the checkpoint: ", e.what_without_backtrace()));
   }
   net()->set_active_sets(active_sets);
+  SetLearningRate();  // after the optimizer's state, which holds the saved rate
   return absl::OkStatus();
 }
 

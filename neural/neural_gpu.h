@@ -131,7 +131,11 @@ class NeuralGpuModel : public OutputPredictor {
 // max(8, n) (the code's length scaling). Gradient noise
 // N(0, sigma^2) on every gradient, sigma = grad_noise * sqrt(step^-0.55 *
 // max(0, error - 0.02)), error = the share of wrong tapes in the last batch.
-// Adam (epsilon 1e-4), global gradient-norm clipping.
+// Adam (epsilon 1e-4), global gradient-norm clipping. After the curriculum,
+// every `curriculum_every` updates a fresh batch at 2 * max_bits is
+// decoded, and when more of it is wrong than of each of the 3 batches
+// before, the learning rate is multiplied by `lr_decay` (the authors' code
+// does so when its checkpoints' perplexity worsens).
 //
 // String tasks: tasks from `sampler`, `observed` examples + one query each;
 // the curriculum is off.
@@ -149,6 +153,7 @@ struct NeuralGpuTrainOptions {
   double grad_noise = 0.0;     // the paper's grid: 0.01, 0.3, 1.0 (0: off)
   double pull = 0.0005;        // relaxation pull at the start
   double pull_factor = 1.2;
+  double lr_decay = 0.98;      // 1: never
   // String tasks.
   dsl::SamplerOptions sampler = dsl::SamplerOptions::RobustFill();
   int observed = 4;

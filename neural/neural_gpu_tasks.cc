@@ -168,11 +168,17 @@ std::vector<HardCase> HardCases(NeuralGpuTask task, int bits, int height) {
 }
 
 absl::StatusOr<Tape> MakeStringTape(const IoExamples& observed, const dsl::Row& query,
-                                    const std::string* output, int max_chars) {
+                                    const std::string* output, int max_chars, int height) {
   if (observed.inputs.empty() || observed.inputs.size() != observed.outputs.size()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "need observed examples with one output per input row (", observed.inputs.size(),
         " rows, ", observed.outputs.size(), " outputs)"));
+  }
+  const size_t rows_needed = observed.inputs.size() + 1;
+  if (height == 0) height = static_cast<int>(rows_needed);
+  if (static_cast<size_t>(height) < rows_needed) {
+    return absl::InvalidArgumentError(absl::StrCat("this tape has room for ", height - 1,
+                                                   " examples, not ", observed.inputs.size()));
   }
   std::vector<std::vector<int>> rows;
   rows.push_back(RowSymbols(query, max_chars));
@@ -188,7 +194,7 @@ absl::StatusOr<Tape> MakeStringTape(const IoExamples& observed, const dsl::Row& 
   }
   // Room for the answer and its end symbol.
   const size_t length = std::max(longest_row, rows[0].size() + longest_output + 1);
-  Tape t = EmptyTape(static_cast<int>(rows.size()), static_cast<int>(length));
+  Tape t = EmptyTape(height, static_cast<int>(length));
   for (size_t r = 0; r < rows.size(); ++r) {
     std::copy(rows[r].begin(), rows[r].end(), t.symbols.begin() + static_cast<long>(r * length));
   }

@@ -110,10 +110,12 @@ std::vector<HardCase> HardCases(NeuralGpuTask task, int bits, int height = 4);
 // target when `output` is given. Rows and outputs are cut at `max_chars`
 // characters each; the length leaves room for an answer as long as the
 // longest observed output plus the query (the model cannot write past
-// it). kInvalidArgument when `observed` is empty or inputs and outputs
-// differ in number.
+// it). The tape has `height` rows (0: observed + 1); rows past the
+// examples stay empty, so a model trained on 4 examples can read 3.
+// kInvalidArgument when `observed` is empty, inputs and outputs differ in
+// number, or the examples do not fit in `height` - 1 rows.
 absl::StatusOr<Tape> MakeStringTape(const IoExamples& observed, const dsl::Row& query,
-                                    const std::string* output, int max_chars);
+                                    const std::string* output, int max_chars, int height = 0);
 
 // The answer written on row 0: the characters before the first kStringEnd
 // or padding symbol (kStringUnknown and separators are dropped).

@@ -126,6 +126,13 @@ TEST(NeuralGpuTasksTest, StringTapesCopeWithOddInput) {
   EXPECT_LE(t->length, 16 + 16 + 1);
   EXPECT_EQ(t->symbols[static_cast<size_t>(t->length) + 3], kStringUnknown);  // é
   EXPECT_EQ(t->symbols[static_cast<size_t>(t->length) + 4], kStringColumn);
+  absl::StatusOr<Tape> tall = MakeStringTape(observed, {"q"}, nullptr, 16, /*height=*/5);
+  ASSERT_TRUE(tall.ok()) << tall.status();
+  EXPECT_EQ(tall->height, 5);
+  for (size_t i = 3 * static_cast<size_t>(tall->length); i < tall->symbols.size(); ++i) {
+    EXPECT_EQ(tall->symbols[i], _);
+  }
+  EXPECT_FALSE(MakeStringTape(observed, {"q"}, nullptr, 16, /*height=*/2).ok());
   EXPECT_FALSE(MakeStringTape(IoExamples{}, {"a"}, nullptr, 16).ok());
   EXPECT_FALSE(MakeStringTape(IoExamples{{{"a"}}, {}}, {"a"}, nullptr, 16).ok());
 }

@@ -171,6 +171,31 @@ TEST_F(NeuralGpuTest, AveragesItsParameterSetsAtTheEndOfTheCurriculum) {
   ASSERT_TRUE(job->Step().ok());
 }
 
+TEST_F(NeuralGpuTest, ResumesTheLearningRateDecayAfterTheCurriculum) {
+  NeuralGpuTrainOptions o = TinyOptions(NeuralGpuTask::kCopy);
+  o.max_bits = 2;
+  o.curriculum_start = 1;
+  o.curriculum_every = 5;
+  o.curriculum_bound = 1.01;  // the curriculum ends at step 10
+  o.lr_decay = 0.5;
+  std::unique_ptr<TrainingJob> straight = *CreateNeuralGpuJob(o);
+  std::unique_ptr<TrainingJob> first = *CreateNeuralGpuJob(o);
+  std::vector<std::string> notes;
+  for (int i = 0; i < 60; ++i) {
+    notes.push_back(straight->Step()->note);
+    ASSERT_TRUE(first->Step().ok());
+  }
+  std::unique_ptr<TrainingJob> resumed = *ResumeNeuralGpuJob(o, *first->Checkpoint(), "c");
+  for (int i = 0; i < 20; ++i) {
+    JobStepStats a = *straight->Step(), b = *resumed->Step();
+    EXPECT_DOUBLE_EQ(a.loss, b.loss) << "step " << a.step;
+    EXPECT_EQ(a.note, b.note);
+    notes.push_back(a.note);
+  }
+  // The rate starts at 0.003 and can only shrink.
+  EXPECT_NE(notes.front().find("lr=0.003"), std::string::npos) << notes.front();
+}
+
 TEST_F(NeuralGpuTest, SavesAndLoads) {
   NeuralGpuConfig c;
   c.maps = 8;
@@ -211,8 +236,12 @@ TEST_F(NeuralGpuTest, TrainsOnStringTasksAndPredicts) {
       m->PredictOutputs(observed, {{"a"}, {std::string(5000, 'z')}, {"\xc3\xa9"}});
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ(out->size(), 3u);
-  EXPECT_EQ(m->PredictOutputs(IoExamples{{{"a"}}, {"b"}}, {{"a"}}).status().code(),
-            absl::StatusCode::kInvalidArgument);  // reads 2 examples, not 1
+  // Reads up to 2 examples: 1 leaves a row empty, 3 do not fit.
+  EXPECT_TRUE(m->PredictOutputs(IoExamples{{{"a"}}, {"b"}}, {{"a"}}).ok());
+  EXPECT_EQ(m->PredictOutputs(IoExamples{{{"a"}, {"b"}, {"c"}}, {"A", "B", "C"}}, {{"a"}})
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
 
   NeuralGpuConfig binary;
   binary.maps = 4;

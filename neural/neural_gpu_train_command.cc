@@ -60,6 +60,8 @@ void AddNeuralGpuCommand(CLI::App& app, std::vector<TrainCommand>* commands) {
   sub->add_option("--grad-noise", o.grad_noise, "Gradient noise scale (0: off)");
   sub->add_option("--pull", o.pull, "Relaxation pull at the start");
   sub->add_option("--pull-factor", o.pull_factor, "Pull multiplier at each curriculum step");
+  sub->add_option("--lr-decay", o.lr_decay, "After the curriculum: learning-rate factor when "
+                  "a probe at twice the length gets worse (1: none)");
   sub->add_option("--eval-bits", o.eval_bits, "Operand lengths of the evaluation (repeatable)");
   sub->add_option("--eval-examples", o.eval_examples, "Tapes per evaluation length");
   sub->add_option("--observed", o.observed, "Strings: observed examples per task");

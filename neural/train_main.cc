@@ -13,11 +13,16 @@
 // --log-every steps, an evaluation line every --eval-every steps; the
 // checkpoint every --checkpoint-every steps, at the end, on --max-seconds
 // and on Ctrl-C, each time atomically (temporary file, then rename). With
-// --resume an existing checkpoint is continued. Files are read and written
+// --resume an existing checkpoint is continued. --save-model writes the
+// model at the end, or with --keep-best METRIC the model of the evaluation
+// where METRIC was highest (training can lose what it learned: the Neural
+// GPU's accuracy on long operands swings from one evaluation to the next). Files are read and written
 // through io/files.h, as in the other tools.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <limits>
 #include <csignal>
 #include <fstream>
 #include <iostream>
@@ -29,6 +34,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "dsl/status_macros.h"
 #include "io/files.h"
 #include "neural/device.h"
@@ -53,6 +59,7 @@ struct LoopFlags {
   int checkpoint_every = 500;
   bool resume = false;
   std::string save_model;
+  std::string keep_best;  // a metric of the evaluation; empty: keep the last model
   std::string log_csv;
   double max_seconds = 0;
 };
@@ -81,6 +88,9 @@ void AddLoopFlags(CLI::App& app, LoopFlags& f, CommonTrainFlags& common) {
   app.add_option("--checkpoint-every", f.checkpoint_every, "Write the checkpoint every N steps");
   app.add_flag("--resume", f.resume, "Continue the --checkpoint file when it exists");
   app.add_option("--save-model", f.save_model, "Write the final model here");
+  app.add_option("--keep-best", f.keep_best,
+                 "Write the model of the evaluation with the highest value of this metric "
+                 "(e.g. seq-acc@40) instead of the last one");
   app.add_option("--max-seconds", f.max_seconds, "Stop (and checkpoint) after this wall time");
 }
 
@@ -210,10 +220,40 @@ absl::Status SaveCheckpoint(const LoopFlags& f, const TrainingJob& job) {
   return io::WriteFileAtomically(f.checkpoint, bytes);
 }
 
-absl::Status RunEvaluation(TrainingJob& job, bool tty) {
+// The best evaluation so far, for --keep-best.
+struct Best {
+  double value = -std::numeric_limits<double>::infinity();
+  int64_t step = -1;
+};
+
+absl::Status SaveModel(const LoopFlags& f, const TrainingJob& job) {
+  if (f.save_model.empty()) return absl::OkStatus();
+  FS_ASSIGN_OR_RETURN(std::string bytes, job.SaveModel());
+  return io::WriteFileAtomically(f.save_model, bytes);
+}
+
+// Evaluates; with --keep-best writes the model when the metric is at its
+// best so far (ties go to the later model: it trained longer).
+absl::Status RunEvaluation(const LoopFlags& f, TrainingJob& job, bool tty, Best* best) {
   FS_ASSIGN_OR_RETURN(JobEvalStats e, job.Evaluate());
   std::cerr << (tty ? "\r\033[K" : "")
             << absl::StrFormat("eval  step %d: %s  [%.1f s]\n", job.step(), e.summary, e.seconds);
+  if (f.keep_best.empty()) return absl::OkStatus();
+  auto metric = std::find_if(e.metrics.begin(), e.metrics.end(),
+                             [&](const auto& m) { return m.first == f.keep_best; });
+  if (metric == e.metrics.end()) {
+    std::vector<std::string> names;
+    for (const auto& m : e.metrics) names.push_back(m.first);
+    return absl::InvalidArgumentError(absl::StrCat("--keep-best: the evaluation has no metric \"",
+                                                   f.keep_best, "\" (it has ",
+                                                   absl::StrJoin(names, ", "), ")"));
+  }
+  if (metric->second >= best->value) {
+    *best = Best{metric->second, job.step()};
+    FS_RETURN_IF_ERROR(SaveModel(f, job));
+    std::cerr << absl::StrFormat("kept the model of step %d (%s %.4f)\n", job.step(), f.keep_best,
+                                 metric->second);
+  }
   return absl::OkStatus();
 }
 
@@ -243,6 +283,7 @@ absl::Status Train(const LoopFlags& f, const CommonTrainFlags& common, const Tra
   std::cerr << job->Describe() << ", " << NumThreads() << " thread(s)\n";
   const auto start = std::chrono::steady_clock::now();
   Window w;
+  Best best;
   while (job->step() < f.steps && !g_stop) {
     FS_ASSIGN_OR_RETURN(JobStepStats s, job->Step());
     w = Window{w.loss + s.loss, w.accuracy + s.accuracy, w.seconds + s.seconds, w.steps + 1,
@@ -253,7 +294,9 @@ absl::Status Train(const LoopFlags& f, const CommonTrainFlags& common, const Tra
                 << (tty ? "" : "\n") << std::flush;
       w = Window();
     }
-    if (f.eval_every > 0 && s.step % f.eval_every == 0) FS_RETURN_IF_ERROR(RunEvaluation(*job, tty));
+    if (f.eval_every > 0 && s.step % f.eval_every == 0) {
+      FS_RETURN_IF_ERROR(RunEvaluation(f, *job, tty, &best));
+    }
     if (f.checkpoint_every > 0 && s.step % f.checkpoint_every == 0) {
       FS_RETURN_IF_ERROR(SaveCheckpoint(f, *job));
     }
@@ -264,11 +307,13 @@ absl::Status Train(const LoopFlags& f, const CommonTrainFlags& common, const Tra
   if (tty) std::cerr << "\n";
   if (g_stop) std::cerr << "interrupted at step " << job->step() << "\n";
   FS_RETURN_IF_ERROR(SaveCheckpoint(f, *job));
-  if (f.eval_every == 0 || job->step() % f.eval_every != 0) FS_RETURN_IF_ERROR(RunEvaluation(*job, tty));
-  if (!f.save_model.empty()) {
-    FS_ASSIGN_OR_RETURN(std::string bytes, job->SaveModel());
-    FS_RETURN_IF_ERROR(io::WriteFileAtomically(f.save_model, bytes));
+  if (f.eval_every == 0 || job->step() % f.eval_every != 0) {
+    FS_RETURN_IF_ERROR(RunEvaluation(f, *job, tty, &best));
   }
+  if (f.keep_best.empty()) return SaveModel(f, *job);
+  // A resumed run only knows the evaluations it made itself.
+  std::cerr << absl::StrFormat("model: step %d, the best %s (%.4f) of this run's evaluations\n",
+                               best.step, f.keep_best, best.value);
   return absl::OkStatus();
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds flashsynth-train and flashsynth-neural-eval against the LibTorch
+# Builds flashsynth-train and the neural evaluation tools against the LibTorch
 # inside a CUDA PyTorch, on a machine with PyTorch, CMake and a C++ compiler
 # but no internet (the GPU machines this project is lent). The Debian
 # libraries the DSL needs (Abseil, Boost headers, ICU, nlohmann-json, CLI11)
@@ -128,7 +128,8 @@ use the new one: their std::string interfaces cannot be linked together. Use a t
       -DCMAKE_PREFIX_PATH="$usr" -DTORCH_MANUAL=ON -DTORCH_ROOT="$torch_dir" -DTORCH_CXX11_ABI="$abi"
   fi
   cmake --build "$build_dir" -j"${JOBS:-$(nproc)}" \
-    --target flashsynth-train flashsynth-neural-eval flashsynth-make-evalset
+    --target flashsynth-train flashsynth-neural-eval flashsynth-make-evalset \
+             flashsynth-neural-gpu-eval flashsynth-induction-eval
 
   # The pip CUDA runtime libraries (nvidia/*/lib) are found through
   # libtorch_cuda.so's own RPATH in current wheels; if the check below says
@@ -140,6 +141,10 @@ use the new one: their std::string interfaces cannot be linked together. Use a t
   "$build_dir/bin/flashsynth-train" --device auto --steps 3 --log-every 1 --eval-every 0 \
     --eval-tasks 4 --no-decode --hidden 64 --embedding 32 || \
     die "the smoke test failed (see above)"
+  "$build_dir/bin/flashsynth-train" --device auto --steps 3 --log-every 1 --eval-every 0 \
+    neural-gpu --task badd --eval-examples 4 || die "the Neural GPU smoke test failed"
+  "$build_dir/bin/flashsynth-train" --device auto --steps 3 --log-every 1 --eval-every 0 \
+    induction --embedding 16 --hidden 32 --eval-tasks 4 || die "the induction smoke test failed"
   echo "ok: run $build_dir/bin/flashsynth-train --device cuda ... (libraries: LD_LIBRARY_PATH=$multiarch)"
 }
 
