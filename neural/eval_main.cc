@@ -21,7 +21,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -39,6 +38,7 @@
 #include "dsl/status_macros.h"
 #include "neural/device.h"
 #include "neural/eval_set.h"
+#include "neural/internal/task_folder.h"
 #include "io/files.h"
 #include "neural/proposer.h"
 #include "nlohmann/json.hpp"
@@ -46,9 +46,9 @@
 namespace flashsynth::neural {
 namespace {
 
-namespace fs = std::filesystem;
+using internal::Percentile;
+using internal::TaskInput;
 
-constexpr size_t kMaxTaskBytes = size_t{64} << 20;
 constexpr int kExitOk = 0;
 constexpr int kExitFailed = 1;
 constexpr int kExitBadUsage = 2;
@@ -68,11 +68,6 @@ struct Flags {
   bool no_guidance = false;
   std::string device = "cpu";
   std::string json_file;
-};
-
-struct TaskInput {
-  std::string name;
-  absl::StatusOr<LabeledTask> task = absl::UnknownError("not read");
 };
 
 struct TaskResult {
@@ -96,37 +91,6 @@ struct Summary {
   double average_example_accuracy = 0;  // mean share of held-out rows right (RobustFill 6.2)
   double median = 0, p90 = 0, mean = 0, max = 0, total = 0;  // seconds per task
 };
-
-// Linear interpolation between the closest ranks; 0 for no values.
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const double rank = p / 100 * static_cast<double>(v.size() - 1);
-  const auto lo = static_cast<size_t>(std::floor(rank));
-  const size_t hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (v[hi] - v[lo]) * (rank - static_cast<double>(lo));
-}
-
-absl::StatusOr<std::vector<TaskInput>> ReadTasks(const std::string& dir, int observed, int limit) {
-  std::error_code ec;
-  std::vector<fs::path> files;
-  for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
-    if (e.path().extension() == ".csv") files.push_back(e.path());
-  }
-  if (ec) return absl::NotFoundError(absl::StrCat(dir, ": cannot list: ", ec.message()));
-  if (files.empty()) return absl::NotFoundError(absl::StrCat(dir, ": no .csv task files"));
-  std::sort(files.begin(), files.end());
-  if (limit >= 0 && static_cast<size_t>(limit) < files.size()) files.resize(static_cast<size_t>(limit));
-  std::vector<TaskInput> tasks;
-  for (const fs::path& file : files) {
-    TaskInput t;
-    t.name = file.stem().string();
-    absl::StatusOr<std::string> text = io::ReadFile(file.string(), kMaxTaskBytes);
-    t.task = text.ok() ? ParseLabeledTaskCsv(*text, t.name, observed) : text.status();
-    tasks.push_back(std::move(t));
-  }
-  return tasks;
-}
 
 // `task_seconds` > 0: the search's deadline, counted from its start.
 TaskResult RunTask(const NeuralProposer& proposer, const TaskInput& input,
@@ -287,7 +251,7 @@ absl::Status Run(const Flags& f, const std::string& command) {
   if (beams.empty()) beams = conformance ? std::vector<int>{10, 100} : std::vector<int>{100};
   FS_ASSIGN_OR_RETURN(DeviceKind device, ParseDeviceKind(f.device));
   SetNumThreads(f.threads);
-  FS_ASSIGN_OR_RETURN(std::vector<TaskInput> tasks, ReadTasks(dir, f.observed, f.limit));
+  FS_ASSIGN_OR_RETURN(std::vector<TaskInput> tasks, internal::ReadTaskFolder(dir, f.observed, f.limit));
   bool held_out = false;
   for (const TaskInput& t : tasks) held_out = held_out || (t.task.ok() && !t.task->held_out.inputs.empty());
 

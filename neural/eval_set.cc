@@ -9,21 +9,16 @@
 #include "dsl/task.h"
 #include "dsl/text.h"
 #include "nlohmann/json.hpp"
+#include "neural/internal/seeds.h"
 
 namespace flashsynth::neural {
 
 namespace {
 
+using internal::MixSeed;
+
 constexpr int kMaxDraws = 1000;  // per task, then the options are at fault
 constexpr int kMaxRows = 1000;   // observed + held_out
-
-// SplitMix64's finalizer (as neural/trainer.cc): spreads (seed, index).
-uint64_t Mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
 
 bool OutputsFit(const dsl::SampledTask& t, int max_output_chars) {
   return std::all_of(t.outputs.begin(), t.outputs.end(), [&](const std::string& o) {
@@ -50,7 +45,7 @@ absl::StatusOr<EvalTask> MakeEvalTask(const EvalSetOptions& options, uint64_t se
   if (index < 0) return absl::InvalidArgumentError("eval set: negative task index");
   dsl::SamplerOptions sampler_options = options.sampler;
   sampler_options.num_examples = options.observed + options.held_out;
-  dsl::Sampler sampler(sampler_options, Mix(seed ^ Mix(static_cast<uint64_t>(index))));
+  dsl::Sampler sampler(sampler_options, MixSeed(seed ^ MixSeed(static_cast<uint64_t>(index))));
   for (int draw = 0; draw < kMaxDraws; ++draw) {
     dsl::SampledTask t = sampler.Next();
     if (!OutputsFit(t, options.max_output_chars)) continue;

@@ -13,10 +13,13 @@
 #include "neural/internal/induction_net.h"
 #include "neural/internal/module_weights.h"
 #include "neural/tokens.h"
+#include "neural/internal/torch_error.h"
 
 namespace flashsynth::neural {
 
 namespace {
+
+using internal::TorchError;
 
 using internal::InductionNet;
 using internal::InductionState;
@@ -29,10 +32,6 @@ constexpr std::string_view kFamily = "induction";
 
 torch::Device TorchDevice(DeviceKind kind) {
   return kind == DeviceKind::kCuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
-}
-
-absl::Status TorchError(std::string_view context, const c10::Error& e) {
-  return absl::InternalError(absl::StrCat(ToAbsl(context), ": ", e.what_without_backtrace()));
 }
 
 std::unique_ptr<InductionState> NewState(const InductionConfig& config) {

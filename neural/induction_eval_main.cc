@@ -29,7 +29,6 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -46,6 +45,7 @@
 #include "io/files.h"
 #include "neural/device.h"
 #include "neural/eval_set.h"
+#include "neural/internal/task_folder.h"
 #include "neural/induction.h"
 #include "neural/output_predictor.h"
 #include "nlohmann/json.hpp"
@@ -53,9 +53,9 @@
 namespace flashsynth::neural {
 namespace {
 
-namespace fs = std::filesystem;
+using internal::Percentile;
+using internal::TaskInput;
 
-constexpr size_t kMaxTaskBytes = size_t{64} << 20;
 constexpr size_t kMaxModelBytes = size_t{4} << 30;
 constexpr int kExitOk = 0;
 constexpr int kExitFailed = 1;
@@ -72,11 +72,6 @@ struct Flags {
   int jobs = 1;
   std::string device = "cpu";
   std::string json_file;
-};
-
-struct TaskInput {
-  std::string name;
-  absl::StatusOr<LabeledTask> task = absl::UnknownError("not read");
 };
 
 struct TaskResult {
@@ -98,38 +93,7 @@ struct Summary {
   double median = 0, p90 = 0, mean = 0, max = 0, total = 0;  // seconds per task
 };
 
-// Linear interpolation between the closest ranks; 0 for no values.
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const double rank = p / 100 * static_cast<double>(v.size() - 1);
-  const auto lo = static_cast<size_t>(std::floor(rank));
-  const size_t hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (v[hi] - v[lo]) * (rank - static_cast<double>(lo));
-}
-
 double Rate(int n, int of) { return of == 0 ? 0 : static_cast<double>(n) / of; }
-
-absl::StatusOr<std::vector<TaskInput>> ReadTasks(const std::string& dir, int observed, int limit) {
-  std::error_code ec;
-  std::vector<fs::path> files;
-  for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
-    if (e.path().extension() == ".csv") files.push_back(e.path());
-  }
-  if (ec) return absl::NotFoundError(absl::StrCat(dir, ": cannot list: ", ec.message()));
-  if (files.empty()) return absl::NotFoundError(absl::StrCat(dir, ": no .csv task files"));
-  std::sort(files.begin(), files.end());
-  if (limit >= 0 && static_cast<size_t>(limit) < files.size()) files.resize(static_cast<size_t>(limit));
-  std::vector<TaskInput> tasks;
-  for (const fs::path& file : files) {
-    TaskInput t;
-    t.name = file.stem().string();
-    absl::StatusOr<std::string> text = io::ReadFile(file.string(), kMaxTaskBytes);
-    t.task = text.ok() ? ParseLabeledTaskCsv(*text, t.name, observed) : text.status();
-    tasks.push_back(std::move(t));
-  }
-  return tasks;
-}
 
 size_t LongestInput(const LabeledTask& task) {
   size_t longest = 0;
@@ -313,7 +277,7 @@ absl::StatusOr<std::vector<std::unique_ptr<OutputPredictor>>> LoadModels(const F
 absl::Status Run(const Flags& f, const std::string& command) {
   FS_ASSIGN_OR_RETURN(DeviceKind device, ParseDeviceKind(f.device));
   SetNumThreads(f.threads);
-  FS_ASSIGN_OR_RETURN(std::vector<TaskInput> tasks, ReadTasks(f.tasks, f.observed, f.limit));
+  FS_ASSIGN_OR_RETURN(std::vector<TaskInput> tasks, internal::ReadTaskFolder(f.tasks, f.observed, f.limit));
   FS_ASSIGN_OR_RETURN(std::vector<std::unique_ptr<OutputPredictor>> models, LoadModels(f, device));
   const std::string description = models[0]->Describe();
   std::cerr << "model " << f.model << ": " << description << "; " << tasks.size()

@@ -88,7 +88,8 @@ TEST_F(InductionToolsTest, ReportsAccuracyLatencyAndBadTasks) {
                          " --beam 2 --threads 1 --jobs 2 --json " + json));
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_THAT(r.out, HasSubstr("induction pointer E=8 H=16"));
-  EXPECT_THAT(r.out, HasSubstr("4 tasks, 3 with held-out rows (1 without skipped), 1 could not be run"));
+  EXPECT_THAT(r.out, HasSubstr("4 tasks, 3 with held-out rows (1 skipped: none held out, or under "
+                               "--min-examples rows), 1 could not be run"));
   EXPECT_THAT(r.out, HasSubstr("generalization accuracy"));
   EXPECT_THAT(r.out, HasSubstr("average-example accuracy"));
   EXPECT_THAT(r.out, HasSubstr("per task: median"));
@@ -116,6 +117,13 @@ TEST_F(InductionToolsTest, ReportsAccuracyLatencyAndBadTasks) {
                  " --observed 1 --limit 1 --beam 1"));
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_THAT(r.out, HasSubstr("1 tasks, 1 with held-out rows"));
+
+  // --min-examples 6, as flashsynth-bench's generalize@3 runs: 0001 (5 rows)
+  // and 0002 (2 rows) are skipped; 0003 cannot be read and counts.
+  r = Shell(Eval("--model " + model + " --tasks " + (dir_ / "tasks").string() +
+                 " --min-examples 6 --beam 1"));
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("4 tasks, 2 with held-out rows (2 skipped"));
 }
 
 TEST_F(InductionToolsTest, NamesAMissingFolderOrModelAndRefusesOtherModels) {

@@ -19,10 +19,17 @@
 #include "neural/internal/induction_net.h"
 #include "neural/internal/module_weights.h"
 #include "neural/tokens.h"
+#include "neural/internal/seeds.h"
+#include "neural/internal/torch_error.h"
 
 namespace flashsynth::neural {
 
 namespace {
+
+using internal::MixSeed;
+using internal::StepSeed;
+using internal::SecondsSince;
+using internal::TorchError;
 
 using internal::CharLoss;
 using internal::InductionBatch;
@@ -36,23 +43,6 @@ struct TrainingTask {
   std::vector<dsl::Row> query_inputs;
   std::vector<std::string> query_outputs;
 };
-
-// SplitMix64's finalizer: spreads (seed, step) over all 64 bits.
-uint64_t Mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-uint64_t TaskSeed(uint64_t seed, int64_t step) { return Mix(seed ^ Mix(static_cast<uint64_t>(step))); }
-
-double SecondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-absl::Status TorchError(std::string_view context, const c10::Error& e) {
-  return absl::InternalError(absl::StrCat(ToAbsl(context), ": ", e.what_without_backtrace()));
-}
 
 size_t TextChars(std::string_view s) {
   return dsl::IsValidUtf8(s) ? dsl::CountChars(s) : s.size();  // as EncodeText() reads it
@@ -98,7 +88,7 @@ absl::StatusOr<std::vector<TrainingTask>> SampleTasks(const InductionTrainOption
   std::vector<TrainingTask> tasks;
   int redrawn = 0;
   for (uint64_t draw = 0; static_cast<int>(tasks.size()) < count; ++draw) {
-    IoExamples rows = DrawRows(o, Mix(seed + draw));
+    IoExamples rows = DrawRows(o, MixSeed(seed + draw));
     if (!Usable(rows, o)) {
       if (++redrawn >= kMaxRedrawsInARow) {
         return absl::InvalidArgumentError(absl::StrCat(
@@ -269,7 +259,7 @@ absl::StatusOr<CharLoss> InductionJob::TeacherForced(const InductionBatch& batch
 absl::StatusOr<JobStepStats> InductionJob::Step() {
   const auto start = std::chrono::steady_clock::now();
   FS_ASSIGN_OR_RETURN(std::vector<TrainingTask> tasks,
-                      SampleTasks(options_, TaskSeed(options_.seed, step_ + 1), options_.batch_size));
+                      SampleTasks(options_, StepSeed(options_.seed, step_ + 1), options_.batch_size));
   JobStepStats stats;
   absl::StatusOr<CharLoss> loss = absl::InternalError("not run");
   try {

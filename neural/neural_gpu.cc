@@ -22,31 +22,21 @@
 #include "neural/internal/container.h"
 #include "neural/internal/module_weights.h"
 #include "neural/internal/neural_gpu_net.h"
+#include "neural/internal/seeds.h"
+#include "neural/internal/torch_error.h"
 
 namespace flashsynth::neural {
 
 namespace {
 
+using internal::MixSeed;
+using internal::StepSeed;
+using internal::SecondsSince;
+using internal::TorchError;
+
 using internal::NeuralGpuState;
 
 constexpr std::string_view kFamily = "neural-gpu";
-
-absl::Status TorchError(std::string_view context, const c10::Error& e) {
-  return absl::InternalError(absl::StrCat(ToAbsl(context), ": ", e.what_without_backtrace()));
-}
-
-double SecondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-// SplitMix64's finalizer: spreads (seed, step) over all 64 bits.
-uint64_t Mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-uint64_t StepSeed(uint64_t seed, int64_t step) { return Mix(seed ^ Mix(static_cast<uint64_t>(step))); }
 
 torch::Device TorchDevice(DeviceKind kind) {
   return kind == DeviceKind::kCuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
@@ -351,7 +341,7 @@ absl::StatusOr<SequenceAccuracy> EvaluateBinary(const NeuralGpuModel& model, int
     return absl::FailedPreconditionError("EvaluateBinary needs a model of a binary task");
   }
   if (bits < 1 || count < 0) return absl::InvalidArgumentError("need bits >= 1 and count >= 0");
-  std::mt19937_64 rng(Mix(seed ^ static_cast<uint64_t>(bits)));
+  std::mt19937_64 rng(MixSeed(seed ^ static_cast<uint64_t>(bits)));
   std::vector<Tape> tapes;
   for (int i = 0; i < count; ++i) {
     tapes.push_back(MakeBinaryTape(model.config().task, bits, rng, model.config().height));
@@ -470,7 +460,7 @@ int NeuralGpuJob::DrawBits(std::mt19937_64& rng) const {
 }
 
 absl::StatusOr<std::vector<Tape>> NeuralGpuJob::DrawTapes(uint64_t seed, int count, int bits) const {
-  std::mt19937_64 rng(Mix(seed));
+  std::mt19937_64 rng(MixSeed(seed));
   std::vector<Tape> tapes;
   if (binary()) {
     for (int i = 0; i < count; ++i) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "io/files.h"
 #include "neural/robustfill_model.h"
 
 namespace flashsynth::neural {
@@ -260,6 +261,21 @@ TEST_F(NeuralGpuTest, RefusesBadOptions) {
   o = TinyOptions(NeuralGpuTask::kBinaryAddition);
   o.dropout = 1.5;
   EXPECT_FALSE(CreateNeuralGpuJob(o).ok());
+}
+
+// The shipped binary-addition model (neural/models/README.md) adds numbers
+// longer than any it was trained on.
+TEST(ShippedNeuralGpuTest, AddsLongerNumbersThanItSaw) {
+  const std::string path = FLASHSYNTH_SOURCE_DIR "/neural/models/neural-gpu-badd.fsnn";
+  absl::StatusOr<std::string> bytes = io::ReadFile(path, size_t{64} << 20);
+  if (!bytes.ok()) GTEST_SKIP() << "no shipped model: " << bytes.status();
+  SetNumThreads(1);
+  absl::StatusOr<std::unique_ptr<NeuralGpuModel>> m = NeuralGpuModel::Load(*bytes, path);
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ((*m)->config().task, NeuralGpuTask::kBinaryAddition);
+  absl::StatusOr<SequenceAccuracy> at40 = EvaluateBinary(**m, 40, 50, /*seed=*/1);
+  ASSERT_TRUE(at40.ok()) << at40.status();
+  EXPECT_GE(at40->correct, 48) << "of 50 random 40-bit sums";
 }
 
 }  // namespace

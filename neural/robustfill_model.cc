@@ -11,10 +11,13 @@
 #include "dsl/status_macros.h"
 #include "neural/internal/container.h"
 #include "neural/internal/robustfill_net.h"
+#include "neural/internal/torch_error.h"
 
 namespace flashsynth::neural {
 
 namespace {
+
+using internal::TorchError;
 
 using internal::Batch;
 using internal::Encoding;
@@ -29,10 +32,6 @@ constexpr int kMaxChars = 10000;
 
 torch::Device TorchDevice(DeviceKind kind) {
   return kind == DeviceKind::kCuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
-}
-
-absl::Status TorchError(std::string_view context, const c10::Error& e) {
-  return absl::InternalError(absl::StrCat(ToAbsl(context), ": ", e.what_without_backtrace()));
 }
 
 std::unique_ptr<ModelState> NewState(const ModelConfig& config) {

@@ -16,10 +16,17 @@
 #include "neural/beam_search.h"
 #include "neural/internal/container.h"
 #include "neural/internal/robustfill_net.h"
+#include "neural/internal/seeds.h"
+#include "neural/internal/torch_error.h"
 
 namespace flashsynth::neural {
 
 namespace {
+
+using internal::MixSeed;
+using internal::StepSeed;
+using internal::SecondsSince;
+using internal::TorchError;
 
 using internal::Batch;
 using internal::TokenLoss;
@@ -33,19 +40,6 @@ struct TrainingTask {
   IoExamples examples;
   std::vector<int> tokens;  // the program's, ending in EOS
 };
-
-// SplitMix64's finalizer: spreads (seed, step) over all 64 bits.
-uint64_t Mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-uint64_t TaskSeed(uint64_t seed, int64_t step) { return Mix(seed ^ Mix(static_cast<uint64_t>(step))); }
-
-double SecondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 size_t RowChars(const dsl::Row& row) {
   size_t n = row.empty() ? 0 : row.size() - 1;  // separators
@@ -61,7 +55,7 @@ absl::StatusOr<std::vector<TrainingTask>> SampleTasks(const TrainerOptions& opti
   dsl::SamplerOptions sampler_options = options.sampler;
   sampler_options.num_examples = options.max_examples;
   dsl::Sampler sampler(sampler_options, seed);
-  std::mt19937_64 rng(Mix(seed));
+  std::mt19937_64 rng(MixSeed(seed));
   std::vector<TrainingTask> tasks;
   *skipped = 0;
   const auto span = static_cast<uint64_t>(options.max_examples - options.min_examples + 1);
@@ -94,10 +88,6 @@ Batch MakeTrainingBatch(absl::Span<const TrainingTask> tasks, const internal::Mo
     programs.push_back(&t.tokens);
   }
   return internal::MakeBatch(examples, programs, state.config.max_chars, state.device);
-}
-
-absl::Status TorchError(std::string_view context, const c10::Error& e) {
-  return absl::InternalError(absl::StrCat(ToAbsl(context), ": ", e.what_without_backtrace()));
 }
 
 }  // namespace
@@ -220,7 +210,7 @@ absl::StatusOr<StepStats> Trainer::Step() {
   const TrainerOptions& o = impl_->options;
   StepStats stats;
   FS_ASSIGN_OR_RETURN(std::vector<TrainingTask> tasks,
-                      SampleTasks(o, impl_->model->vocab(), TaskSeed(o.seed, impl_->step + 1),
+                      SampleTasks(o, impl_->model->vocab(), StepSeed(o.seed, impl_->step + 1),
                                   o.batch_size, &stats.skipped));
   FS_ASSIGN_OR_RETURN(TokenLoss loss, impl_->TeacherForced(tasks, /*train=*/true));
   stats.loss = loss.loss.item<double>();
