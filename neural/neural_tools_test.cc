@@ -1,5 +1,6 @@
-// flashsynth-make-evalset and flashsynth-neural-eval, end to end, on an
-// untrained tiny model (the numbers do not matter, the plumbing does).
+// flashsynth-make-evalset, flashsynth-neural-eval, flashsynth-train (every
+// model kind through its one loop) and flashsynth-neural-gpu-eval, end to
+// end, on tiny models (the numbers do not matter, the plumbing does).
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -150,6 +151,56 @@ TEST_F(ToolsTest, NeuralEvalNamesAMissingOrCorruptModel) {
   EXPECT_THAT(r.out, HasSubstr(corrupt + ": "));
   r = Shell(std::string(EVAL_BIN) + " --model " + corrupt);
   EXPECT_EQ(r.status, 2);
+}
+
+// flashsynth-train's loop drives every kind: checkpoint, resume, --keep-best,
+// a model the evaluation tool reads; and refuses flags of the wrong kind.
+TEST_F(ToolsTest, TrainTrainsEveryKindThroughOneLoop) {
+  const std::string train = std::string(TRAIN_BIN) + " --threads 1 --log-every 1";
+  const std::string ckpt = (dir_ / "copy.ckpt").string();
+  const std::string model = (dir_ / "copy.fsnn").string();
+  const std::string gpu = " neural-gpu --task copy --maps 8 --relax-sets 2 --max-bits 4"
+                          " --eval-bits 4 --eval-bits 8 --eval-examples 4";
+  ToolRun r = Shell(train + " --steps 4 --eval-every 2 --checkpoint " + ckpt + " --save-model " +
+                    model + " --keep-best seq-acc@8" + gpu);
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("neural-gpu copy m=8"));
+  EXPECT_THAT(r.out, HasSubstr("step 4/4"));
+  EXPECT_THAT(r.out, HasSubstr("kept the model of step"));
+  ASSERT_TRUE(fs::exists(ckpt));
+  ASSERT_TRUE(fs::exists(model));
+  r = Shell(train + " --steps 6 --eval-every 0 --resume --checkpoint " + ckpt + gpu);
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("resumed " + ckpt + " at step 4"));
+  EXPECT_THAT(r.out, HasSubstr("step 6/6"));
+
+  const std::string json = (dir_ / "gpu.json").string();
+  r = Shell(std::string(NEURAL_GPU_EVAL_BIN) + " --model " + model +
+            " --bits 4 --bits 8 --examples 5 --hard --json " + json);
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("copy @ 8 bits: "));
+  EXPECT_EQ(nlohmann::json::parse(Slurp(json))["lengths"].size(), 2u);
+
+  r = Shell(train + " --steps 2 --eval-every 0 --save-model " + (dir_ / "ind.fsnn").string() +
+            " induction --embedding 8 --hidden 16 --batch-size 2 --eval-tasks 2");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("induction lstm-attention E=8 H=16"));
+  r = Shell(train + " --steps 1 --eval-every 0 --embedding 8 --hidden 16 --batch-size 2"
+                    " --eval-tasks 2 --no-decode");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("robustfill attention-c E=8 H=16"));
+
+  // Mistakes: a RobustFill flag given to the Neural GPU, a metric the
+  // evaluation lacks, a checkpoint of another kind.
+  r = Shell(train + " --lr 0.1" + gpu);
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("--lr is a flag of the RobustFill proposer, not of neural-gpu"));
+  r = Shell(train + " --steps 1 --eval-every 1 --keep-best nope" + gpu);
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("no metric \"nope\" (it has seq-acc@4, seq-acc@8"));
+  r = Shell(train + " --steps 1 --resume --checkpoint " + ckpt + " induction --embedding 8");
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_THAT(r.out, HasSubstr(ckpt + ": "));
 }
 
 }  // namespace

@@ -16,16 +16,16 @@
 // --resume an existing checkpoint is continued. --save-model writes the
 // model at the end, or with --keep-best METRIC the model of the evaluation
 // where METRIC was highest (training can lose what it learned: the Neural
-// GPU's accuracy on long operands swings from one evaluation to the next). Files are read and written
-// through io/files.h, as in the other tools.
+// GPU's accuracy on long operands swings from one evaluation to the next).
+// Files are read and written through io/files.h, as in the other tools.
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
-#include <limits>
 #include <csignal>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -94,26 +94,36 @@ void AddLoopFlags(CLI::App& app, LoopFlags& f, CommonTrainFlags& common) {
   app.add_option("--max-seconds", f.max_seconds, "Stop (and checkpoint) after this wall time");
 }
 
-void AddRobustFillFlags(CLI::App& app, RobustFillFlags& f) {
+// Returns the options it added, so that main() can refuse them before a
+// subcommand, where they would silently train nothing.
+std::vector<CLI::Option*> AddRobustFillFlags(CLI::App& app, RobustFillFlags& f) {
   TrainerOptions& o = f.options;
-  app.add_option("--batch-size", o.batch_size, "RobustFill: tasks per update");
-  app.add_option("--lr", o.learning_rate, "RobustFill: Adam learning rate");
-  app.add_option("--clip", o.clip_norm, "RobustFill: global gradient-norm clip (0: none)");
-  app.add_option("--variant", f.variant, "RobustFill: basic, attention-a or attention-c");
-  app.add_option("--embedding", o.model.embedding_size, "RobustFill: embedding size E");
-  app.add_option("--hidden", o.model.hidden_size, "RobustFill: hidden size H");
-  app.add_option("--layers", o.model.num_layers, "RobustFill: stacked LSTM layers");
-  app.add_option("--max-columns", o.model.max_columns, "RobustFill: program tokens for columns x1..xN");
-  app.add_option("--max-chars", o.model.max_chars, "RobustFill: characters per input row and output");
-  app.add_option("--min-examples", o.min_examples, "RobustFill: examples per task, at least");
-  app.add_option("--max-examples", o.max_examples, "RobustFill: examples per task, at most");
-  app.add_option("--max-expressions", o.sampler.max_expressions, "RobustFill: Concat length, at most");
-  app.add_option("--max-input-length", o.sampler.max_input_length, "RobustFill: characters per input cell");
-  app.add_option("--max-program-tokens", o.max_program_tokens, "RobustFill: longer programs are skipped");
-  app.add_flag("--extended", f.extended, "RobustFill: sample the DSL extensions (columns, Switch, ...)");
-  app.add_option("--eval-tasks", o.eval_tasks, "RobustFill: size of the fixed evaluation set");
-  app.add_option("--eval-beam", f.eval_beam, "RobustFill: beam size when decoding in evaluation");
-  app.add_flag("--no-decode", f.no_decode, "RobustFill: evaluate the loss only");
+  std::vector<CLI::Option*> added;
+  auto option = [&](const std::string& name, auto& value, const std::string& help) {
+    added.push_back(app.add_option(name, value, "RobustFill: " + help));
+  };
+  auto flag = [&](const std::string& name, bool& value, const std::string& help) {
+    added.push_back(app.add_flag(name, value, "RobustFill: " + help));
+  };
+  option("--batch-size", o.batch_size, "tasks per update");
+  option("--lr", o.learning_rate, "Adam learning rate");
+  option("--clip", o.clip_norm, "global gradient-norm clip (0: none)");
+  option("--variant", f.variant, "basic, attention-a or attention-c");
+  option("--embedding", o.model.embedding_size, "embedding size E");
+  option("--hidden", o.model.hidden_size, "hidden size H");
+  option("--layers", o.model.num_layers, "stacked LSTM layers");
+  option("--max-columns", o.model.max_columns, "program tokens for columns x1..xN");
+  option("--max-chars", o.model.max_chars, "characters per input row and output");
+  option("--min-examples", o.min_examples, "examples per task, at least");
+  option("--max-examples", o.max_examples, "examples per task, at most");
+  option("--max-expressions", o.sampler.max_expressions, "Concat length, at most");
+  option("--max-input-length", o.sampler.max_input_length, "characters per input cell");
+  option("--max-program-tokens", o.max_program_tokens, "longer programs are skipped");
+  flag("--extended", f.extended, "sample the DSL extensions (columns, Switch, ...)");
+  option("--eval-tasks", o.eval_tasks, "size of the fixed evaluation set");
+  option("--eval-beam", f.eval_beam, "beam size when decoding in evaluation");
+  flag("--no-decode", f.no_decode, "evaluate the loss only");
+  return added;
 }
 
 // The RobustFill Trainer as a TrainingJob.
@@ -176,8 +186,9 @@ absl::Status FinishRobustFillOptions(RobustFillFlags& f, const CommonTrainFlags&
   return absl::OkStatus();
 }
 
-TrainCommand RobustFillCommand(CLI::App& app, std::shared_ptr<RobustFillFlags> flags) {
-  AddRobustFillFlags(app, *flags);
+TrainCommand RobustFillCommand(CLI::App& app, std::shared_ptr<RobustFillFlags> flags,
+                               std::vector<CLI::Option*>* options) {
+  *options = AddRobustFillFlags(app, *flags);
   TrainCommand command;
   command.app = &app;
   auto eval = [flags] {
@@ -335,7 +346,9 @@ int main(int argc, char** argv) {
   LoopFlags loop;
   CommonTrainFlags common;
   AddLoopFlags(app, loop, common);
-  TrainCommand robustfill = RobustFillCommand(app, std::make_shared<RobustFillFlags>());
+  std::vector<CLI::Option*> robustfill_options;
+  TrainCommand robustfill =
+      RobustFillCommand(app, std::make_shared<RobustFillFlags>(), &robustfill_options);
   std::vector<TrainCommand> commands;
   AddNeuralGpuCommand(app, &commands);
   AddInductionCommand(app, &commands);
@@ -345,6 +358,14 @@ int main(int argc, char** argv) {
   const TrainCommand* chosen = &robustfill;
   for (const TrainCommand& c : commands) {
     if (c.app->parsed()) chosen = &c;
+  }
+  for (const CLI::Option* o : robustfill_options) {
+    if (chosen != &robustfill && o->count() > 0) {
+      std::cerr << "flashsynth-train: " << o->get_name() << " is a flag of the RobustFill "
+                << "proposer, not of " << chosen->app->get_name() << " (its own flags follow "
+                << "its name: flashsynth-train " << chosen->app->get_name() << " --help)\n";
+      return 2;
+    }
   }
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
