@@ -29,9 +29,13 @@ bool CudaAvailable();
 // device is kFailedPrecondition.
 absl::StatusOr<DeviceKind> ResolveDevice(DeviceKind kind);
 
-// LibTorch's intra-op CPU threads (torch::set_num_threads); `n` >= 1.
-// Process-wide. On a busy machine more threads can be much slower.
+// The CPU threads the models compute with; `n` >= 1. With OpenBLAS (Debian's
+// LibTorch) they are OpenBLAS's threads and LibTorch's own pool keeps one
+// thread, as both pools at once were up to 3.5x slower (device.cc has the
+// figures); with another BLAS, torch::set_num_threads(n). Process-wide. On a
+// busy machine more threads can be much slower.
 void SetNumThreads(int n);
+// The last SetNumThreads() value, else LibTorch's thread count.
 int NumThreads();
 
 }  // namespace flashsynth::neural

@@ -47,8 +47,8 @@ class SessionDecoder : public Decoder {
  public:
   SessionDecoder(RobustFillNet net, int vocab_size, Encoding base, int64_t examples,
                  torch::Device device)
-      : net_(std::move(net)), vocab_size_(vocab_size), base_(std::move(base)),
-        examples_(examples), device_(device) {}
+      : net_(std::move(net)), weights_(net_->MakeDecodingWeights()), vocab_size_(vocab_size),
+        base_(std::move(base)), examples_(examples), device_(device) {}
 
   int vocab_size() const override { return vocab_size_; }
   int num_hypotheses() const override { return hypotheses_; }
@@ -59,7 +59,7 @@ class SessionDecoder : public Decoder {
 
   // Feeds BOS to the empty prefix.
   void Start() {
-    expanded_ = base_;
+    example_mask_ = base_.example_mask;
     state_ = base_.initial;
     RunStep(torch::full({examples_}, ProgramVocab::kBos, torch::kInt64).to(device_), 1);
   }
@@ -71,9 +71,10 @@ class SessionDecoder : public Decoder {
   torch::Tensor RowIndex(absl::Span<const int> parents) const;
 
   RobustFillNet net_;
+  internal::RobustFillNetImpl::DecodingWeights weights_;
   int vocab_size_;
-  Encoding base_;      // one hypothesis
-  Encoding expanded_;  // hypotheses_ copies of base_
+  Encoding base_;               // the task's, shared by every hypothesis
+  torch::Tensor example_mask_;  // [hypotheses_, N], all true
   int64_t examples_;
   torch::Device device_;
   RecurrentState state_;
@@ -92,14 +93,12 @@ torch::Tensor SessionDecoder::RowIndex(absl::Span<const int> parents) const {
 
 void SessionDecoder::RunStep(const torch::Tensor& row_tokens, int hypotheses) {
   torch::NoGradGuard no_grad;
-  if (expanded_.example_mask.size(0) != hypotheses) {
-    torch::Tensor rows = torch::arange(examples_, torch::kInt64).repeat({hypotheses}).to(device_);
-    torch::Tensor mask = torch::ones({hypotheses, examples_}, torch::kBool).to(device_);
-    expanded_ = base_.Select(rows, mask);
+  if (example_mask_.size(0) != hypotheses) {
+    example_mask_ = torch::ones({hypotheses, examples_}, torch::kBool).to(device_);
   }
   torch::Tensor top;
-  std::tie(top, state_) = net_->Step(expanded_, state_, row_tokens);
-  torch::Tensor lp = torch::log_softmax(net_->Logits(top, expanded_.example_mask), /*dim=*/1)
+  std::tie(top, state_) = net_->DecodeStep(base_, state_, weights_, row_tokens);
+  torch::Tensor lp = torch::log_softmax(net_->Logits(top, example_mask_), /*dim=*/1)
                          .to(torch::kCPU, torch::kFloat)
                          .contiguous();
   log_probs_.assign(lp.data_ptr<float>(), lp.data_ptr<float>() + lp.numel());

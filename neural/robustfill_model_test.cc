@@ -59,8 +59,9 @@ TEST_P(ModelTest, LogLikelihoodsAreFiniteAndNegative) {
   }
 }
 
-TEST_P(ModelTest, StepByStepDecodingAgreesWithTeacherForcing) {
-  std::unique_ptr<RobustFillModel> model = Tiny(GetParam());
+// Decoding computes a step from split weights (DecodeStep), training from
+// the modules (Step); both must give the same probabilities.
+void ExpectDecodingAgreesWithTeacherForcing(const RobustFillModel* model) {
   const dsl::Program program = P(R"(Concat(SubStr(x2, 1, -1), ConstStr("-"), GetToken(Number, 1)))");
   const std::vector<int> ids = *TokenizeProgram(program, model->vocab());
   absl::StatusOr<std::unique_ptr<Decoder>> decoder = model->StartDecoding(TwoColumnTask());
@@ -80,6 +81,21 @@ TEST_P(ModelTest, StepByStepDecodingAgreesWithTeacherForcing) {
   absl::StatusOr<std::vector<double>> ll = model->LogLikelihoods({TwoColumnTask()}, {program});
   ASSERT_TRUE(ll.ok()) << ll.status();
   EXPECT_NEAR(sum, (*ll)[0], 1e-3);
+}
+
+TEST_P(ModelTest, StepByStepDecodingAgreesWithTeacherForcing) {
+  ExpectDecodingAgreesWithTeacherForcing(Tiny(GetParam()).get());
+}
+
+TEST(ModelLayersTest, StepByStepDecodingAgreesWithTeacherForcingOnTwoLayers) {
+  SetNumThreads(1);
+  for (Variant variant : {Variant::kBasic, Variant::kAttentionC}) {
+    ModelConfig config = TinyConfig(variant);
+    config.num_layers = 2;
+    absl::StatusOr<std::unique_ptr<RobustFillModel>> model = RobustFillModel::Create(config, 5);
+    ASSERT_TRUE(model.ok()) << model.status();
+    ExpectDecodingAgreesWithTeacherForcing(model->get());
+  }
 }
 
 TEST_P(ModelTest, HypothesesAreIndependentRowsOfOneBatch) {

@@ -81,5 +81,36 @@ INSTANTIATE_TEST_SUITE_P(Variants, NetShapeTest,
                            return name + std::to_string(info.param.layers);
                          });
 
+// Beam search's hypotheses share one task's memory (no copies); the
+// result must be that of the per-row attention over repeated memory.
+TEST(AttentionTest, SharedMemoryEqualsRepeatedMemory) {
+  torch::set_num_threads(1);
+  torch::manual_seed(3);
+  constexpr int64_t kQuery = 5, kMemory = 7, kRows = 3, kKeys = 4, kGroups = 6;
+  Attention attention(kQuery, kMemory);
+  const torch::Tensor memory = torch::randn({kRows, kKeys, kMemory});
+  // Row r sees its first kKeys - r keys.
+  const torch::Tensor mask =
+      torch::arange(kKeys).unsqueeze(0).lt(kKeys - torch::arange(kRows).unsqueeze(1));
+  const torch::Tensor query = torch::randn({kGroups * kRows, kQuery});
+
+  const torch::Tensor shared = attention->forward(query, memory, mask);
+  const torch::Tensor repeated =
+      attention->forward(query, memory.repeat({kGroups, 1, 1}), mask.repeat({kGroups, 1}));
+  ASSERT_EQ(shared.sizes(), (std::vector<int64_t>{kGroups * kRows, kMemory}));
+  EXPECT_TRUE(torch::allclose(shared, repeated, /*rtol=*/1e-5, /*atol=*/1e-6));
+  // A masked key gets no weight: row 2 (first 2 keys) ignores keys 2 and 3,
+  // row 0 (all keys) does not ignore key 3.
+  torch::Tensor changed = memory.clone();
+  changed.index_put_({2, torch::indexing::Slice(2, kKeys)}, 100.0);
+  changed.index_put_({0, kKeys - 1}, 100.0);
+  const torch::Tensor after = attention->forward(query, changed, mask);
+  for (int64_t g = 0; g < kGroups; ++g) {
+    EXPECT_TRUE(torch::allclose(after[g * kRows + 2], shared[g * kRows + 2]));
+    EXPECT_FALSE(torch::allclose(after[g * kRows], shared[g * kRows]));
+  }
+  EXPECT_THROW(attention->forward(query.narrow(0, 0, 4), memory, mask), c10::Error);
+}
+
 }  // namespace
 }  // namespace flashsynth::neural::internal

@@ -99,13 +99,6 @@ Batch MakeBatch(absl::Span<const IoExamples* const> tasks,
   return b;
 }
 
-Encoding Encoding::Select(const torch::Tensor& rows, const torch::Tensor& mask) const {
-  return Encoding{input_states.index_select(0, rows), input_mask.index_select(0, rows),
-                  output_states.index_select(0, rows), output_mask.index_select(0, rows),
-                  mask,
-                  RecurrentState{initial.h.index_select(1, rows), initial.c.index_select(1, rows)}};
-}
-
 // ---------------------------------------------------------------------------
 // Building blocks.
 
@@ -114,10 +107,26 @@ AttentionImpl::AttentionImpl(int64_t query_size, int64_t memory_size)
 
 torch::Tensor AttentionImpl::forward(const torch::Tensor& query, const torch::Tensor& memory,
                                      const torch::Tensor& mask) {
-  torch::Tensor scores = torch::bmm(memory, project_->forward(query).unsqueeze(2)).squeeze(2);
-  scores = scores.masked_fill(mask.logical_not(), kMaskedScore);
-  torch::Tensor weights = torch::softmax(scores, /*dim=*/1);
-  return torch::bmm(weights.unsqueeze(1), memory).squeeze(1);
+  return Attend(project_->forward(query), memory, mask);
+}
+
+torch::Tensor AttentionImpl::Attend(const torch::Tensor& projected, const torch::Tensor& memory,
+                                    const torch::Tensor& mask) {
+  const int64_t rows = projected.size(0), memory_rows = memory.size(0);
+  if (memory_rows == rows) {
+    torch::Tensor scores = torch::bmm(memory, projected.unsqueeze(2)).squeeze(2);
+    scores = scores.masked_fill(mask.logical_not(), kMaskedScore);
+    torch::Tensor weights = torch::softmax(scores, /*dim=*/1);
+    return torch::bmm(weights.unsqueeze(1), memory).squeeze(1);
+  }
+  TORCH_CHECK(memory_rows > 0 && rows % memory_rows == 0,
+              "attention: query rows must be a multiple of the memory rows");
+  // [G*R, M] -> [R, G, M]: one [G, M] x [M, K] product per memory row.
+  torch::Tensor q = projected.view({rows / memory_rows, memory_rows, -1}).transpose(0, 1);
+  torch::Tensor scores = torch::bmm(q, memory.transpose(1, 2));  // [R, G, K]
+  scores = scores.masked_fill(mask.logical_not().unsqueeze(1), kMaskedScore);
+  torch::Tensor weights = torch::softmax(scores, /*dim=*/2);
+  return torch::bmm(weights, memory).transpose(0, 1).reshape({rows, -1});  // [G*R, M]
 }
 
 CellStackImpl::CellStackImpl(int64_t input_size, int64_t hidden_size, int64_t layers) {
@@ -137,6 +146,24 @@ RecurrentState CellStackImpl::forward(const torch::Tensor& input, const Recurren
     hs.push_back(h);
     cs.push_back(c);
     x = h;
+  }
+  return RecurrentState{torch::stack(hs), torch::stack(cs)};
+}
+
+RecurrentState CellStackImpl::ForwardFromInputGates(const torch::Tensor& input_gates,
+                                                    const RecurrentState& state) {
+  // torch::nn::LSTMCell's arithmetic: gates i, f, g, o in that order.
+  const std::vector<torch::Tensor> gates =
+      input_gates.addmm(state.h[0], cells_.front()->weight_hh.t()).chunk(4, /*dim=*/1);
+  torch::Tensor c = torch::sigmoid(gates[1]) * state.c[0] +
+                    torch::sigmoid(gates[0]) * torch::tanh(gates[2]);
+  torch::Tensor h = torch::sigmoid(gates[3]) * torch::tanh(c);
+  std::vector<torch::Tensor> hs = {h}, cs = {c};
+  for (size_t l = 1; l < cells_.size(); ++l) {
+    const auto layer = static_cast<int64_t>(l);
+    std::tie(h, c) = cells_[l]->forward(h, std::make_tuple(state.h[layer], state.c[layer]));
+    hs.push_back(h);
+    cs.push_back(c);
   }
   return RecurrentState{torch::stack(hs), torch::stack(cs)};
 }
@@ -247,6 +274,58 @@ std::pair<torch::Tensor, RecurrentState> RobustFillNetImpl::Step(const Encoding&
     }
   }
   RecurrentState next = decoder_cells_->forward(torch::cat(parts, /*dim=*/1), state);
+  return {next.h[-1], next};
+}
+
+RobustFillNetImpl::DecodingWeights RobustFillNetImpl::MakeDecodingWeights() {
+  torch::NoGradGuard no_grad;
+  const int64_t e = config_.embedding_size, h = config_.hidden_size;
+  const torch::Tensor tokens = program_embedding_->weight;  // [V, E]
+  // Columns [from, from + width) of a Linear-style weight [out, in], as the
+  // right operand of rows @ it: [width, out].
+  const auto part = [](const torch::Tensor& w, int64_t from, int64_t width) {
+    return w.narrow(1, from, width).t().contiguous();
+  };
+  DecodingWeights d;
+  const torch::nn::LSTMCell& cell = decoder_cells_->first_cell();
+  const int64_t cell_inputs = cell->weight_ih.size(1);
+  d.token_gates = torch::addmm(cell->bias_ih + cell->bias_hh, tokens, part(cell->weight_ih, 0, e));
+  if (cell_inputs > e) d.context_gates = part(cell->weight_ih, e, cell_inputs - e);
+  if (config_.variant != Variant::kBasic) {
+    // The query is [state h, token x].
+    const torch::nn::Linear& p = decoder_to_output_->projection();
+    d.output_query_h = part(p->weight, 0, h);
+    d.token_output_query = torch::addmm(p->bias, tokens, part(p->weight, h, e));
+  }
+  if (config_.variant == Variant::kAttentionC) {
+    // The query is [state h, token x, output context].
+    const torch::nn::Linear& p = decoder_to_input_->projection();
+    d.input_query_h = part(p->weight, 0, h);
+    d.token_input_query = torch::addmm(p->bias, tokens, part(p->weight, h, e));
+    d.input_query_context = part(p->weight, h + e, h);
+  }
+  return d;
+}
+
+std::pair<torch::Tensor, RecurrentState> RobustFillNetImpl::DecodeStep(
+    const Encoding& enc, const RecurrentState& state, const DecodingWeights& d,
+    const torch::Tensor& tokens) {
+  const torch::Tensor top = state.h[-1];
+  std::vector<torch::Tensor> contexts;
+  if (config_.variant != Variant::kBasic) {
+    torch::Tensor query = d.token_output_query.index_select(0, tokens).addmm(top, d.output_query_h);
+    torch::Tensor on_output = decoder_to_output_->Attend(query, enc.output_states, enc.output_mask);
+    contexts.push_back(on_output);
+    if (config_.variant == Variant::kAttentionC) {
+      query = d.token_input_query.index_select(0, tokens)
+                  .addmm(top, d.input_query_h)
+                  .addmm(on_output, d.input_query_context);
+      contexts.push_back(decoder_to_input_->Attend(query, enc.input_states, enc.input_mask));
+    }
+  }
+  torch::Tensor gates = d.token_gates.index_select(0, tokens);
+  if (!contexts.empty()) gates = gates.addmm(torch::cat(contexts, /*dim=*/1), d.context_gates);
+  RecurrentState next = decoder_cells_->ForwardFromInputGates(gates, state);
   return {next.h[-1], next};
 }
 

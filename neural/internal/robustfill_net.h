@@ -61,9 +61,6 @@ struct Encoding {
   torch::Tensor output_mask;    // [rows, LO] bool
   torch::Tensor example_mask;   // [B, N] bool
   RecurrentState initial;       // the decoder's state before BOS
-  // The encoding of rows `rows` (each an index into this one's rows), with
-  // `example_mask` [rows.size() / N, N]: beam search repeats one task.
-  Encoding Select(const torch::Tensor& rows, const torch::Tensor& example_mask) const;
 };
 
 // Luong "general" attention: score_k = S_k . (W q), masked softmax, context.
@@ -71,8 +68,17 @@ class AttentionImpl : public torch::nn::Module {
  public:
   AttentionImpl(int64_t query_size, int64_t memory_size);
   // query [rows, Q], memory [rows, K, M], mask [rows, K] -> context [rows, M].
+  // When memory has fewer rows R than the query (rows = G * R), query row
+  // g * R + r reads memory row r: beam search's G hypotheses share one
+  // task's memory this way, as G * R small matrix-vector products would be
+  // slow and copying the memory for each hypothesis slower still.
   torch::Tensor forward(const torch::Tensor& query, const torch::Tensor& memory,
                         const torch::Tensor& mask);
+  // forward() given the projected query W q [rows, M].
+  torch::Tensor Attend(const torch::Tensor& projected, const torch::Tensor& memory,
+                       const torch::Tensor& mask);
+  // The projection: weight [M, Q], bias [M].
+  const torch::nn::Linear& projection() const { return project_; }
 
  private:
   torch::nn::Linear project_{nullptr};
@@ -84,6 +90,11 @@ class CellStackImpl : public torch::nn::Module {
  public:
   CellStackImpl(int64_t input_size, int64_t hidden_size, int64_t layers);
   RecurrentState forward(const torch::Tensor& input, const RecurrentState& state);
+  // forward() given the first cell's input term: input W_ih^T + b_ih + b_hh
+  // [rows, 4H].
+  RecurrentState ForwardFromInputGates(const torch::Tensor& input_gates,
+                                       const RecurrentState& state);
+  const torch::nn::LSTMCell& first_cell() const { return cells_.front(); }
 
  private:
   std::vector<torch::nn::LSTMCell> cells_;
@@ -98,9 +109,32 @@ class RobustFillNetImpl : public torch::nn::Module {
 
   // One decoder step for every row: feeds `tokens` [rows] (the previous
   // program token) and returns the top layer's new h [rows, H] and the state.
+  // `encoding` has a row for each row of `state`, or is one task's encoding
+  // shared by hypothesis-major rows (see AttentionImpl::forward).
   std::pair<torch::Tensor, RecurrentState> Step(const Encoding& encoding,
                                                 const RecurrentState& state,
                                                 const torch::Tensor& tokens);
+
+  // Decoding's view of the weights: what a step computes from the fed token
+  // alone, for every token of the vocabulary, and the rest of the weights
+  // split to match, transposed (see DecodeStep()).
+  struct DecodingWeights {
+    torch::Tensor token_gates;         // [V, 4H]: the first decoder cell's input term, biases in
+    torch::Tensor token_output_query;  // [V, H]: decoder_to_output's projection, bias in
+    torch::Tensor token_input_query;   // [V, H]: decoder_to_input's (kAttentionC)
+    torch::Tensor output_query_h;      // [H, H]: the same projections of the decoder state
+    torch::Tensor input_query_h;       // [H, H]
+    torch::Tensor input_query_context; // [H, H]: of the output context (kAttentionC)
+    torch::Tensor context_gates;       // [contexts * H, 4H]: the cell's input term of the contexts
+  };
+  DecodingWeights MakeDecodingWeights();
+
+  // Step() from DecodingWeights: the same up to rounding, but the token's
+  // terms are row lookups, not a sixth of a step's multiply-adds.
+  std::pair<torch::Tensor, RecurrentState> DecodeStep(const Encoding& encoding,
+                                                      const RecurrentState& state,
+                                                      const DecodingWeights& weights,
+                                                      const torch::Tensor& tokens);
 
   // Late pooling and the softmax layer: top [..., rows, H] -> logits
   // [..., B, V], pooling each task's real examples.

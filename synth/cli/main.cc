@@ -7,11 +7,12 @@
 // project that opens files and prints; the rest is in synth/ and dsl/.
 #include <cmath>
 #include <cstdlib>
-#include <memory>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "CLI/CLI.hpp"
@@ -501,7 +502,9 @@ absl::StatusOr<std::unique_ptr<synth::ProgramProposer>> LoadProposer(const Flags
     return absl::NotFoundError("no model file (--model, $FLASHSYNTH_MODEL, or neural/models/robustfill.fsnn)");
   }
   neural::LoadOptions load;
-  load.num_threads = 1;  // on 2 cores one thread was faster than two (README.md, neural section)
+  // Two threads where there are two cores: the proposer runs after the
+  // symbolic search, not beside it (README.md, neural section: latency).
+  load.num_threads = std::thread::hardware_concurrency() >= 2 ? 2 : 1;
   absl::StatusOr<std::unique_ptr<neural::NeuralProposer>> model = neural::NeuralProposer::LoadFile(path, load);
   if (!model.ok()) return model.status();
   neural::SynthProposerOptions options;
