@@ -369,6 +369,12 @@ absl::Status ValidateNeuralGpuTrainOptions(const NeuralGpuTrainOptions& o) {
   if (!(o.dropout >= 0 && o.dropout < 1)) return absl::InvalidArgumentError("dropout must be in [0, 1)");
   if (!(o.grad_noise >= 0)) return absl::InvalidArgumentError("grad_noise must be >= 0");
   if (!(o.lr_decay > 0 && o.lr_decay <= 1)) return absl::InvalidArgumentError("lr_decay must be in (0, 1]");
+  if (!(o.hard_share >= 0 && o.hard_share <= 1)) {
+    return absl::InvalidArgumentError("hard_share must be in [0, 1]");
+  }
+  if (o.hard_share > 0 && o.model.task != NeuralGpuTask::kBinaryAddition) {
+    return absl::InvalidArgumentError("hard_share (carry-heavy tapes) is for badd only");
+  }
   if (!(o.pull >= 0) || !(o.pull_factor >= 1)) {
     return absl::InvalidArgumentError("need pull >= 0 and pull_factor >= 1");
   }
@@ -434,7 +440,10 @@ class NeuralGpuJob : public TrainingJob {
   internal::NeuralGpuNet& net() { return model_->state().net; }
   bool binary() const { return options_.model.task != NeuralGpuTask::kStrings; }
   int DrawBits(std::mt19937_64& rng) const;
-  absl::StatusOr<std::vector<Tape>> DrawTapes(uint64_t seed, int count, int bits) const;
+  // `hard_share` of binary tapes from MakeCarryHeavyTape() (training only;
+  // 0 draws exactly what earlier versions drew).
+  absl::StatusOr<std::vector<Tape>> DrawTapes(uint64_t seed, int count, int bits,
+                                              double hard_share = 0) const;
   absl::Status MakeEvalSets();
   absl::StatusOr<double> WrongShare(const std::vector<Tape>& tapes);
   absl::Status AdvanceCurriculum();
@@ -459,12 +468,18 @@ int NeuralGpuJob::DrawBits(std::mt19937_64& rng) const {
   return d;
 }
 
-absl::StatusOr<std::vector<Tape>> NeuralGpuJob::DrawTapes(uint64_t seed, int count, int bits) const {
+absl::StatusOr<std::vector<Tape>> NeuralGpuJob::DrawTapes(uint64_t seed, int count, int bits,
+                                                          double hard_share) const {
   std::mt19937_64 rng(MixSeed(seed));
   std::vector<Tape> tapes;
   if (binary()) {
+    std::uniform_real_distribution<double> coin(0, 1);
     for (int i = 0; i < count; ++i) {
-      tapes.push_back(MakeBinaryTape(options_.model.task, bits, rng, options_.model.height));
+      if (hard_share > 0 && coin(rng) < hard_share) {
+        tapes.push_back(MakeCarryHeavyTape(bits, rng, options_.model.height));
+      } else {
+        tapes.push_back(MakeBinaryTape(options_.model.task, bits, rng, options_.model.height));
+      }
     }
     return tapes;
   }
@@ -574,7 +589,8 @@ absl::StatusOr<JobStepStats> NeuralGpuJob::Step() {
   const uint64_t seed = StepSeed(options_.seed, step_ + 1);
   std::mt19937_64 rng(seed);
   const int bits = binary() ? DrawBits(rng) : 0;
-  FS_ASSIGN_OR_RETURN(std::vector<Tape> tapes, DrawTapes(seed, options_.batch_size, bits));
+  FS_ASSIGN_OR_RETURN(std::vector<Tape> tapes,
+                      DrawTapes(seed, options_.batch_size, bits, options_.hard_share));
   std::vector<const Tape*> pointers;
   for (const Tape& t : tapes) pointers.push_back(&t);
   JobStepStats stats;

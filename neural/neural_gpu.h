@@ -154,6 +154,7 @@ struct NeuralGpuTrainOptions {
   double pull = 0.0005;        // relaxation pull at the start
   double pull_factor = 1.2;
   double lr_decay = 0.98;      // 1: never
+  double hard_share = 0;       // badd: share of training tapes from MakeCarryHeavyTape()
   // String tasks.
   dsl::SamplerOptions sampler = dsl::SamplerOptions::RobustFill();
   int observed = 4;

@@ -145,6 +145,24 @@ Tape MakeBinaryTape(NeuralGpuTask task, int bits, std::mt19937_64& rng, int heig
   return MakeBinaryTapeOf(task, x, y, height);
 }
 
+Tape MakeCarryHeavyTape(int bits, std::mt19937_64& rng, int height) {
+  const auto d = static_cast<size_t>(bits);
+  std::vector<int> x(d), y(d);
+  for (size_t i = 0; i < d; ++i) {
+    x[i] = static_cast<int>(rng() & 1);
+    y[i] = static_cast<int>(rng() & 1);
+  }
+  if (rng() % 8 == 0) {
+    for (size_t i = 0; i < d; ++i) y[i] = 1 - x[i];
+  } else {
+    const size_t length = 1 + static_cast<size_t>(rng() % d);
+    const size_t start = static_cast<size_t>(rng() % (d - length + 1));
+    x[start] = y[start] = 1;
+    for (size_t i = start + 1; i < start + length; ++i) y[i] = 1 - x[i];
+  }
+  return MakeBinaryTapeOf(NeuralGpuTask::kBinaryAddition, x, y, height);
+}
+
 std::vector<HardCase> HardCases(NeuralGpuTask task, int bits, int height) {
   const auto d = static_cast<size_t>(bits);
   std::vector<HardCase> out;

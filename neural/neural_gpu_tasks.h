@@ -94,6 +94,15 @@ Tape MakeBinaryTape(NeuralGpuTask task, int bits, std::mt19937_64& rng, int heig
 Tape MakeBinaryTapeOf(NeuralGpuTask task, absl::Span<const int> x, absl::Span<const int> y,
                       int height = 4);
 
+// A badd tape with d = `bits` (>= 1) whose carry runs long: random operands
+// but for a chain of L bits, L uniform in [1, d] at a uniform place, whose
+// first bit makes a carry (x_i = y_i = 1) and the others pass it on
+// (x_i + y_i = 1); one tape in 8 instead has y = NOT x, no carry at all (as
+// "alternating" below). Random operands have carry chains of about log2(d)
+// bits, so training on them alone rarely shows a long one; a share of these
+// is the remedy Price et al. point to for the long-carry failures.
+Tape MakeCarryHeavyTape(int bits, std::mt19937_64& rng, int height = 4);
+
 // Inputs on which models that handle random operands still fail (Price et
 // al. 2016, section 5), all with d = `bits` (>= 2):
 //   badd  "carry-chain": 11...1 + 10...0 (the carry runs through every bit)

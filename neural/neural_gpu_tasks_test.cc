@@ -1,5 +1,6 @@
 #include "neural/neural_gpu_tasks.h"
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <vector>
@@ -72,6 +73,47 @@ TEST(NeuralGpuTasksTest, RandomTapesComputeTheirResults) {
       EXPECT_EQ(Value(t.target), want) << NeuralGpuTaskName(task) << " " << bits << " bits";
     }
   }
+}
+
+// The longest run of bit positions that pass on a carry they receive
+// (x_i + y_i = 1), adding x and y (little-endian bit symbols, equal lengths).
+int LongestCarryChain(const std::vector<int>& x, const std::vector<int>& y) {
+  int carry = 0, run = 0, longest = 0;
+  for (size_t i = 0; i < x.size(); ++i) {
+    const int ones = (x[i] == I) + (y[i] == I);
+    run = carry == 1 && ones == 1 ? run + 1 : 0;
+    longest = std::max(longest, run);
+    carry = ones + carry >= 2 ? 1 : 0;
+  }
+  return longest;
+}
+
+TEST(NeuralGpuTasksTest, CarryHeavyTapesAddAndCarryFarther) {
+  constexpr int kBits = 20, kTapes = 400;
+  std::mt19937_64 rng(5);
+  double random_chains = 0, heavy_chains = 0;
+  int no_carry = 0, random_long = 0, heavy_long = 0;  // long: a chain of 15 bits or more
+  for (int k = 0; k < kTapes; ++k) {
+    for (bool heavy : {false, true}) {
+      Tape t = heavy ? MakeCarryHeavyTape(kBits, rng)
+                     : MakeBinaryTape(NeuralGpuTask::kBinaryAddition, kBits, rng);
+      ASSERT_EQ(t.length, 2 * kBits + 1);
+      std::vector<int> row = Row0(t);
+      ASSERT_EQ(row[kBits], P);
+      const std::vector<int> x(row.begin(), row.begin() + kBits), y(row.begin() + kBits + 1, row.end());
+      EXPECT_EQ(Value(t.target), Value(x) + Value(y));
+      const int chain = LongestCarryChain(x, y);
+      (heavy ? heavy_chains : random_chains) += chain;
+      if (chain >= 15) ++(heavy ? heavy_long : random_long);
+      if (heavy && chain == 0) ++no_carry;
+    }
+  }
+  random_chains /= kTapes;
+  heavy_chains /= kTapes;
+  EXPECT_GT(heavy_chains, random_chains + 3) << "random " << random_chains << ", heavy " << heavy_chains;
+  EXPECT_LT(random_long, kTapes / 50);
+  EXPECT_GT(heavy_long, kTapes / 5);
+  EXPECT_GT(no_carry, kTapes / 20);  // the "alternating" shape is drawn too
 }
 
 TEST(NeuralGpuTasksTest, CopyReverseAndDuplicate) {

@@ -124,6 +124,29 @@ TEST_F(NeuralGpuTest, TheLossFallsOnBinaryAddition) {
   EXPECT_EQ(e->metrics[2].first, "carry-chain@4");
 }
 
+TEST_F(NeuralGpuTest, CarryHeavyShareChangesTheTrainingTapesOnly) {
+  NeuralGpuTrainOptions o = TinyOptions(NeuralGpuTask::kBinaryAddition);
+  NeuralGpuTrainOptions heavy = o;
+  heavy.hard_share = 0.5;
+  std::unique_ptr<TrainingJob> plain_job = *CreateNeuralGpuJob(o);
+  absl::StatusOr<std::unique_ptr<TrainingJob>> heavy_job = CreateNeuralGpuJob(heavy);
+  ASSERT_TRUE(heavy_job.ok()) << heavy_job.status();
+  // Same weights, same evaluation tapes: the same figures.
+  JobEvalStats a = *plain_job->Evaluate(), b = *(*heavy_job)->Evaluate();
+  ASSERT_EQ(a.metrics.size(), b.metrics.size());
+  for (size_t i = 0; i < a.metrics.size(); ++i) {
+    EXPECT_EQ(a.metrics[i], b.metrics[i]);
+  }
+  // Other training tapes: another loss.
+  EXPECT_NE(plain_job->Step()->loss, (*heavy_job)->Step()->loss);
+
+  heavy.hard_share = 1.5;
+  EXPECT_EQ(CreateNeuralGpuJob(heavy).status().code(), absl::StatusCode::kInvalidArgument);
+  NeuralGpuTrainOptions multiply = TinyOptions(NeuralGpuTask::kBinaryMultiplication);
+  multiply.hard_share = 0.5;
+  EXPECT_EQ(CreateNeuralGpuJob(multiply).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST_F(NeuralGpuTest, LearnsToCopyAndRunsItOnLongerTapes) {
   NeuralGpuTrainOptions o = TinyOptions(NeuralGpuTask::kCopy);
   o.max_bits = 6;

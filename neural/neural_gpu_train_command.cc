@@ -58,6 +58,8 @@ void AddNeuralGpuCommand(CLI::App& app, std::vector<TrainCommand>* commands) {
   sub->add_option("--curriculum-bound", o.curriculum_bound, "Advance when fewer tapes are wrong");
   sub->add_option("--dropout", o.dropout, "State dropout, scaled by 8 / length");
   sub->add_option("--grad-noise", o.grad_noise, "Gradient noise scale (0: off)");
+  sub->add_option("--hard-share", o.hard_share,
+                  "badd: share of training tapes with long carry chains (Price et al.; 0: none)");
   sub->add_option("--pull", o.pull, "Relaxation pull at the start");
   sub->add_option("--pull-factor", o.pull_factor, "Pull multiplier at each curriculum step");
   sub->add_option("--lr-decay", o.lr_decay, "After the curriculum: learning-rate factor when "
