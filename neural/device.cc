@@ -51,13 +51,13 @@ std::atomic<int> threads_set{0};
 // OpenBLAS, Debian's BLAS behind LibTorch, keeps its own thread pool (a
 // thread per core by default) that at::set_num_threads does not reach, and
 // the two pools at once fight over the cores. Measured on 2 cores with a
-// temporary build that set each pool (LibTorch threads / OpenBLAS threads): beam-100 decoding median 1.27 s (2/2), 0.46 s
-// (2/1), 0.35-0.40 s (1/2), 0.50 s (1/1); RobustFill training 9.2 programs/s
-// (2/2), 32 (2/1 and 1/2), 26.5 (1/1). So the threads go to OpenBLAS, whose
-// matrix products are most of the work, and LibTorch's own pool stays at
-// one. Found by name: another BLAS (e.g. MKL inside a CUDA PyTorch) shares
-// LibTorch's pool, and then LibTorch gets the threads. Whether this BLAS is
-// OpenBLAS: `openblas_set_num_threads` was found and called.
+// temporary build that set each pool (LibTorch threads / OpenBLAS threads):
+// beam-100 decoding median 1.27 s (2/2), 0.46 s (2/1), 0.35-0.40 s (1/2),
+// 0.50 s (1/1); RobustFill training 9.2 programs/s (2/2), 32 (2/1 and 1/2),
+// 26.5 (1/1). So the threads go to OpenBLAS, whose matrix products are most
+// of the work, and LibTorch's own pool stays at one. Found by name: another
+// BLAS (e.g. MKL inside a CUDA PyTorch) shares LibTorch's pool, and then
+// LibTorch gets the threads. Returns whether this BLAS is OpenBLAS.
 bool SetOpenBlasThreads(int n) {
   using SetThreads = void (*)(int);
   auto set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
