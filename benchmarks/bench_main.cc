@@ -45,10 +45,7 @@
 #include "io/files.h"
 #include "nlohmann/json.hpp"
 #include "synth/synthesizer.h"
-#ifdef FLASHSYNTH_HAVE_NEURAL
-#include "neural/proposer.h"
-#include "neural/synth_proposer.h"
-#endif
+#include "synth/hybrid/neural_proposer.h"
 
 namespace flashsynth::bench {
 namespace {
@@ -61,6 +58,7 @@ constexpr int kExitWriteFailed = 1;
 constexpr int kExitBadUsage = 2;
 constexpr size_t kMaxTaskBytes = size_t{64} << 20;
 constexpr size_t kMaxListBytes = size_t{16} << 20;
+constexpr size_t kMaxModelBytes = size_t{1} << 30;
 // An abandoned task is given at least this long after its cancel flag.
 constexpr double kMinGraceSeconds = 2;
 // Outputs longer than this are cut in reasons.
@@ -568,27 +566,24 @@ absl::StatusOr<Format> ParseFormat(const std::string& text) {
   return absl::InvalidArgumentError(absl::StrCat("--format: auto, sl or csv, not ", text));
 }
 
-// One proposer per job, each with one LibTorch thread.
+// One proposer per job, each with one LibTorch thread, each loading its
+// model on first need (the hybrid engine needs it only where the symbolic
+// candidates disagree); --engine neural loads them now, to fail early.
 absl::Status LoadProposers(const Flags& flags, int jobs, ProposerPool* pool) {
-#ifdef FLASHSYNTH_HAVE_NEURAL
   if (flags.model.empty()) return absl::InvalidArgumentError("--model is required");
+  if (!io::FileExists(flags.model)) return absl::NotFoundError(absl::StrCat(flags.model, ": cannot open (the model file)"));
   for (int j = 0; j < jobs; ++j) {
-    neural::LoadOptions load;
-    load.num_threads = 1;
-    absl::StatusOr<std::unique_ptr<neural::NeuralProposer>> model =
-        neural::NeuralProposer::LoadFile(flags.model, load);
-    if (!model.ok()) return model.status();
-    neural::SynthProposerOptions options;
+    synth::NeuralProposerOptions options;
+    options.plugin_path = synth::DefaultPluginPath();
+    options.model_path = flags.model;
+    options.read_model = [](const std::string& path) { return io::ReadFile(path, kMaxModelBytes); };
+    options.num_threads = 1;
     options.beam_size = flags.beam;
-    pool->Add(neural::MakeSynthProposer(*std::move(model), options));
+    std::unique_ptr<synth::NeuralProposer> proposer = synth::MakeNeuralProposer(std::move(options));
+    if (flags.engine == "neural") FS_RETURN_IF_ERROR(proposer->Load());
+    pool->Add(std::move(proposer));
   }
   return absl::OkStatus();
-#else
-  (void)flags;
-  (void)jobs;
-  (void)pool;
-  return absl::UnimplementedError("built without LibTorch (FLASHSYNTH_WITH_TORCH=OFF)");
-#endif
 }
 
 int Run(const Flags& flags) {

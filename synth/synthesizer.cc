@@ -14,9 +14,9 @@
 #include "dsl/text.h"
 #include "nlohmann/json.hpp"
 #include "solver/distinguish.h"
-#include "synth/concat_learner.h"
-#include "synth/evidence.h"
-#include "synth/switch_learner.h"
+#include "synth/internal/concat_learner.h"
+#include "synth/internal/evidence.h"
+#include "synth/internal/switch_learner.h"
 
 namespace flashsynth::synth {
 namespace {
@@ -131,6 +131,8 @@ class Session {
   std::vector<Candidate> Proposals(bool prior);
   // Adds the proposer's log-likelihood to each score (kHybrid).
   void AddLogLikelihoods(std::vector<Candidate>* pool);
+  // Whether two candidates of `pool` give different outputs on some row to fill.
+  bool CandidatesDisagree(const std::vector<Candidate>& pool) const;
   bool hybrid() const { return options_.engine == LearnOptions::Engine::kHybrid; }
   bool neural_only() const { return options_.engine == LearnOptions::Engine::kNeural; }
   absl::StatusOr<LearnResult> RunNeural();
@@ -265,7 +267,9 @@ void Session::Finish(std::vector<Candidate> pool) {
                  internal::ShapePenalty(c.program, caller_examples_, rows_);
     }
   }
-  if (hybrid()) AddLogLikelihoods(&pool);
+  // The model only reorders; where every candidate fills the rows alike, the
+  // order changes nothing the user sees, and the model is not loaded.
+  if (hybrid() && CandidatesDisagree(pool)) AddLogLikelihoods(&pool);
   std::stable_sort(pool.begin(), pool.end(),
                    [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
   std::map<std::vector<std::optional<std::string>>, bool> behaviours;
@@ -332,6 +336,7 @@ std::vector<Candidate> Session::Proposals(bool prior) {
   std::vector<Candidate> out;
   if (options_.proposer == nullptr || proposer_called_ || cancelled_) return out;
   proposer_called_ = true;
+  result_.proposer_consulted = true;
   // Alone, the proposer has the whole budget.
   const absl::Time deadline = neural_only() ? end_ : std::min(end_, absl::Now() + options_.neural_budget);
   absl::StatusOr<std::vector<ProposedProgram>> proposed =
@@ -355,6 +360,17 @@ std::vector<Candidate> Session::Proposals(bool prior) {
   return out;
 }
 
+bool Session::CandidatesDisagree(const std::vector<Candidate>& pool) const {
+  if (pool.size() < 2) return false;
+  for (const dsl::Row& row : rows_) {
+    const std::optional<std::string> first = dsl::Evaluate(pool.front().program, row);
+    for (size_t i = 1; i < pool.size(); ++i) {
+      if (dsl::Evaluate(pool[i].program, row) != first) return true;
+    }
+  }
+  return false;
+}
+
 void Session::AddLogLikelihoods(std::vector<Candidate>* pool) {
   // Switch programs keep their prior (below): not worth scoring.
   auto wanted = [](const Candidate& c) { return !c.log_likelihood && !c.program.is_switch(); };
@@ -363,6 +379,7 @@ void Session::AddLogLikelihoods(std::vector<Candidate>* pool) {
     if (wanted(c)) unscored.push_back(c.program);
   }
   if (!unscored.empty()) {
+    result_.proposer_consulted = true;
     absl::StatusOr<std::vector<double>> ll = options_.proposer->Score(distinct_.examples, unscored);
     if (!ll.ok()) {
       if (proposer_status_.ok()) proposer_status_ = ll.status();

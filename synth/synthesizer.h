@@ -89,7 +89,11 @@ struct LearnOptions {
   // likely Concat (0.1: the smallest weight that gave the best
   // generalization on a validation set, benchmarks/results/neural/; Switch
   // programs, which the RobustFill model never saw, keep their prior), and
-  // the proposer's programs when the symbolic search finds none.
+  // the proposer's programs when the symbolic search finds none. kHybrid
+  // asks the proposer only when the symbolic candidates give different
+  // outputs on some row to fill (its order then matters), or when the
+  // symbolic search finds nothing: a proposer that loads its model lazily
+  // (synth/hybrid/neural_proposer.h) is then never loaded on the rest.
   // kNeural and kHybrid need `proposer` (kFailedPrecondition without one).
   enum class Engine { kSymbolic, kNeural, kHybrid };
   Engine engine = Engine::kSymbolic;
@@ -157,6 +161,9 @@ struct LearnResult {
   int64_t states_explored = 0;  // position tuples visited
   int merged_equivalent = 0;    // candidates the solver proved equivalent to a better one
   int proposals = 0;            // programs the proposer returned that fit
+  // Whether the proposer was asked at all (kNeural always; kHybrid only when
+  // the symbolic candidates disagree on a row to fill, or none was found).
+  bool proposer_consulted = false;
   // Why the proposer gave nothing in a kHybrid search (its error), if so.
   std::string proposer_error;
   absl::Duration elapsed;

@@ -360,6 +360,7 @@ class FixedProposer : public ProgramProposer {
   }
   absl::StatusOr<std::vector<double>> Score(absl::Span<const Example>,
                                             absl::Span<const dsl::Program> programs) const override {
+    ++score_calls;
     if (!error.ok()) return error;
     std::vector<double> out;
     for (const dsl::Program& p : programs) {
@@ -372,7 +373,8 @@ class FixedProposer : public ProgramProposer {
     return out;
   }
   absl::Status error;
-  mutable int calls = 0;
+  mutable int calls = 0;        // of Propose()
+  mutable int score_calls = 0;  // of Score()
 
  private:
   std::vector<ProposedProgram> programs_;
@@ -499,10 +501,38 @@ TEST(EngineTest, HybridKeepsTheSymbolicAnswerWhenTheProposerFails) {
   LearnOptions options;
   options.engine = LearnOptions::Engine::kHybrid;
   options.proposer = &proposer;
-  absl::StatusOr<LearnResult> r = Learn(Surnames(), {{"Grace Hopper"}}, options);
+  // The candidates part on a three-word name, so the proposer is asked.
+  absl::StatusOr<LearnResult> r = Learn(Surnames(), {{"Grace Brewster Hopper"}}, options);
   ASSERT_TRUE(r.ok() && r->ok()) << r.status();
-  EXPECT_THAT(Outputs(*r, {{"Grace Hopper"}}), ElementsAre("Hopper"));
+  EXPECT_THAT(Outputs(*r, {{"Grace Brewster Hopper"}}), ElementsAre("Hopper"));
+  EXPECT_TRUE(r->proposer_consulted);
   EXPECT_THAT(r->proposer_error, HasSubstr("out of GPU memory"));
+}
+
+// Where every candidate fills the rows alike, the model's order would change
+// nothing the user sees: it is not asked (and a lazy model never loads).
+TEST(EngineTest, HybridAsksTheProposerOnlyWhenTheCandidatesDisagree) {
+  struct Case {
+    std::vector<dsl::Row> rows;
+    bool consulted;
+  };
+  const Case cases[] = {
+      {{{"Grace Hopper"}, {"Edsger Dijkstra"}}, false},  // every candidate: the second word
+      {{}, false},                                       // nothing to fill
+      {{{"Grace Hopper"}, {"Grace Brewster Hopper"}}, true},
+  };
+  for (const Case& c : cases) {
+    FixedProposer proposer({});
+    LearnOptions options;
+    options.engine = LearnOptions::Engine::kHybrid;
+    options.proposer = &proposer;
+    absl::StatusOr<LearnResult> r = Learn(Surnames(), c.rows, options);
+    ASSERT_TRUE(r.ok() && r->ok()) << r.status();
+    EXPECT_EQ(r->proposer_consulted, c.consulted) << c.rows.size();
+    EXPECT_EQ(proposer.score_calls > 0, c.consulted) << c.rows.size();
+    EXPECT_EQ(proposer.calls, 0);
+    EXPECT_EQ(r->programs[0].log_likelihood.has_value(), c.consulted);
+  }
 }
 
 TEST(FillTest, AmbiguousRowsAreFlagged) {

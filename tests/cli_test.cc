@@ -48,9 +48,10 @@ class CliTest : public ::testing::Test {
   }
 
   // Runs flashsynth with `args` (already shell-quoted where needed).
-  Outcome Run(const std::string& args, const std::string& stdin_text = "") {
+  // `env`: assignments put before the command ("LD_DEBUG=files").
+  Outcome Run(const std::string& args, const std::string& stdin_text = "", const std::string& env = "") {
     const std::string in = Write("stdin.txt", stdin_text);
-    const std::string cmd = std::string(FLASHSYNTH_BIN) + " " + args + " <" + in + " >" +
+    const std::string cmd = env + (env.empty() ? "" : " ") + std::string(FLASHSYNTH_BIN) + " " + args + " <" + in + " >" +
                             (dir_ / "out.txt").string() + " 2>" + (dir_ / "err.txt").string();
     const int status = std::system(cmd.c_str());
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, ReadAll(dir_ / "out.txt"),
@@ -404,17 +405,88 @@ TEST_F(CliTest, NoModelMeansTheSymbolicEngineWithANote) {
   EXPECT_FALSE(j["proposed"].get<bool>());
 }
 
+#ifdef FLASHSYNTH_HAVE_PLUGIN
+// A corrupt model is found when it is loaded: --engine neural loads at once
+// and stops; the hybrid engine loads it only when needed (one example and a
+// three-word name: the candidates part on it), says so, and keeps the
+// symbolic programs.
 TEST_F(CliTest, ACorruptModelIsNamed) {
-  const std::string csv = Write("t.csv", "name,last\nAda Lovelace,Lovelace\nAlan Turing,\n");
+  const std::string csv = Write("t.csv", "name,last\nAda Lovelace,Lovelace\nGrace Brewster Hopper,\n");
   const std::string model = Write("bad.fsnn", "not a model file at all");
-  Outcome o = Run("--engine hybrid --model " + model + " " + csv);
+  Outcome o = Run("--engine neural --model " + model + " " + csv);
   EXPECT_EQ(o.exit_code, 2) << o.err;
-  EXPECT_TRUE(Contains(o.err, "--engine hybrid: ")) << o.err;
-#ifdef FLASHSYNTH_HAVE_NEURAL
-  EXPECT_TRUE(Contains(o.err, model)) << o.err;
-#endif
+  EXPECT_TRUE(Contains(o.err, "--engine neural: " + model + ": ")) << o.err;
+  EXPECT_EQ(o.out, "");
+  o = Run("--engine hybrid --json --model " + model + " " + csv);
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_TRUE(Contains(o.err, "the neural proposer failed (" + model + ": ")) << o.err;
+  nlohmann::json j = nlohmann::json::parse(o.out);
+  EXPECT_EQ(j["engine"]["name"], "hybrid");
+  EXPECT_EQ(j["engine"]["model_loaded"], false);
+  EXPECT_EQ(j["search"]["model_consulted"], true);
+  EXPECT_EQ(j["rows"][1]["output"], "Hopper");
   EXPECT_FALSE(Contains(o.err, "terminate")) << o.err;
 }
+
+// LibTorch is loaded only when a run needs the model: never for --help, the
+// symbolic engine, or a hybrid run whose candidates fill every row alike
+// (the dynamic loader's log, LD_DEBUG=files, names every library it loads).
+TEST_F(CliTest, LibTorchIsLoadedOnlyWhenTheModelIsNeeded) {
+  const std::string names = std::string(FLASHSYNTH_SOURCE_DIR) + "/examples/names.csv";
+  Outcome o = Run("--help", "", "LD_DEBUG=files");
+  EXPECT_EQ(o.exit_code, 0);
+  EXPECT_FALSE(Contains(o.err, "libtorch")) << o.err.substr(0, 2000);
+  o = Run("--json " + names, "", "LD_DEBUG=files");
+  EXPECT_EQ(o.exit_code, 0) << o.err.substr(0, 2000);
+  EXPECT_FALSE(Contains(o.err, "libtorch")) << o.err.substr(0, 2000);
+  nlohmann::json j = nlohmann::json::parse(o.out);
+  EXPECT_EQ(j["engine"]["name"], "hybrid");
+  EXPECT_EQ(j["engine"]["model_loaded"], false);
+  EXPECT_EQ(j["search"]["model_consulted"], false);
+  EXPECT_EQ(j["rows"][2]["output"], "Turing, A.");
+  o = Run("--engine symbolic " + names, "", "LD_DEBUG=files");
+  EXPECT_EQ(o.exit_code, 0);
+  EXPECT_FALSE(Contains(o.err, "libtorch")) << o.err.substr(0, 2000);
+
+  // One example: the candidates part on a three-word name; the model ranks them.
+  const std::string csv = Write("t.csv", "name,last\nAda Lovelace,Lovelace\nGrace Brewster Hopper,\n");
+  o = Run("--json " + csv, "", "LD_DEBUG=files");
+  EXPECT_EQ(o.exit_code, 0);
+  EXPECT_TRUE(Contains(o.err, "libtorch")) << o.err.substr(0, 2000);
+  j = nlohmann::json::parse(o.out);
+  EXPECT_EQ(j["engine"]["model_loaded"], true);
+  EXPECT_EQ(j["search"]["model_consulted"], true);
+}
+
+// --engine neural says what it loaded.
+TEST_F(CliTest, NeuralEngineSaysWhatItLoaded) {
+  const std::string csv = Write("t.csv", "name,last\nAda Lovelace,Lovelace\nAlan Turing,Turing\n"
+                                         "Grace Hopper,Hopper\nEdsger Dijkstra,Dijkstra\nBarbara Liskov,\n");
+  Outcome o = Run("--engine neural --beam 20 --json " + csv);
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_TRUE(Contains(o.err, "flashsynth: loaded plugin ")) << o.err;
+  EXPECT_TRUE(Contains(o.err, "libflashsynth-robustfill.so (RobustFill proposer (LibTorch ")) << o.err;
+  EXPECT_TRUE(Contains(o.err, "robustfill.fsnn (attention-")) << o.err;
+  nlohmann::json j = nlohmann::json::parse(o.out);
+  EXPECT_EQ(j["engine"]["name"], "neural");
+  EXPECT_EQ(j["engine"]["model_loaded"], true);
+}
+
+// A plugin that is not there: the default engine notes it and stays
+// symbolic; --engine neural stops.
+TEST_F(CliTest, AMissingPluginIsANoteOrAnError) {
+  const std::string csv = Write("t.csv", "name,last\nAda Lovelace,Lovelace\nAlan Turing,\n");
+  const std::string env = "FLASHSYNTH_NEURAL_PLUGIN=" + (dir_ / "absent.so").string();
+  Outcome o = Run(csv, "", env);
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_TRUE(Contains(o.err, "note: the neural proposer is off (no neural plugin at " + (dir_ / "absent.so").string()))
+      << o.err;
+  EXPECT_EQ(o.out, "name,last\nAda Lovelace,Lovelace\nAlan Turing,Turing\n");
+  o = Run("--engine neural " + csv, "", env);
+  EXPECT_EQ(o.exit_code, 2) << o.err;
+  EXPECT_TRUE(Contains(o.err, "--engine neural: no neural plugin at ")) << o.err;
+}
+#endif  // FLASHSYNTH_HAVE_PLUGIN
 
 TEST_F(CliTest, HelpDescribesTheFlagsAndExitsZero) {
   Outcome o = Run("--help");

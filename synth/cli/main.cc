@@ -31,11 +31,8 @@
 #include "dsl/text.h"
 #include "nlohmann/json.hpp"
 #include "io/files.h"
+#include "synth/hybrid/neural_proposer.h"
 #include "synth/synthesizer.h"
-#ifdef FLASHSYNTH_HAVE_NEURAL
-#include "neural/proposer.h"
-#include "neural/synth_proposer.h"
-#endif
 
 namespace flashsynth::cli {
 namespace {
@@ -45,6 +42,7 @@ using Json = nlohmann::ordered_json;
 
 constexpr size_t kMaxInputBytes = size_t{512} << 20;   // 512 MiB of CSV
 constexpr size_t kMaxProgramBytes = size_t{1} << 20;   // 1 MiB program file
+constexpr size_t kMaxModelBytes = size_t{1} << 30;     // 1 GiB model file
 constexpr size_t kMaxQuotedChars = 60;  // a cell quoted in a message is cut here
 constexpr size_t kMaxListedLines = 10;  // "lines 2, 3, ... and N more"
 constexpr int kExitOk = 0;
@@ -67,12 +65,13 @@ struct Flags {
   int beam = 100;
 };
 
-// The search Learn() runs, and the proposer it may need.
+// The search Learn() runs, and the proposer it may need (loaded on first use).
 struct Engine {
   synth::LearnOptions::Engine kind = synth::LearnOptions::Engine::kSymbolic;
-  std::unique_ptr<synth::ProgramProposer> proposer;
+  std::unique_ptr<synth::NeuralProposer> proposer;
   std::string name = "symbolic";
-  std::string model;  // the file the proposer came from
+  std::string model;   // the model file
+  std::string plugin;  // the shared module that holds LibTorch and the model's code
 };
 
 // ---------------------------------------------------------------------------
@@ -359,6 +358,7 @@ Json SearchJson(const synth::LearnResult& r) {
           {"states_explored", r.states_explored},
           {"candidates", r.programs.size()},
           {"proposals", r.proposals},
+          {"model_consulted", r.proposer_consulted},
           {"timed_out", r.timed_out}};
 }
 
@@ -484,60 +484,63 @@ Json LearnedJson(const dsl::Task& task, const LearnInput& in, const Outcome& o, 
   return j;
 }
 
-// The model file: --model, else $FLASHSYNTH_MODEL, else the shipped one
-// (empty when there is none).
-std::string ModelPath(const Flags& flags) {
-  if (!flags.model.empty()) return flags.model;
-  if (const char* env = std::getenv("FLASHSYNTH_MODEL")) return env;
-#ifdef FLASHSYNTH_DEFAULT_MODEL
-  if (io::FileExists(FLASHSYNTH_DEFAULT_MODEL)) return FLASHSYNTH_DEFAULT_MODEL;
-#endif
-  return "";
-}
-
-absl::StatusOr<std::unique_ptr<synth::ProgramProposer>> LoadProposer(const Flags& flags,
-                                                                     const std::string& path) {
-#ifdef FLASHSYNTH_HAVE_NEURAL
-  if (path.empty()) {
-    return absl::NotFoundError("no model file (--model, $FLASHSYNTH_MODEL, or neural/models/robustfill.fsnn)");
-  }
-  neural::LoadOptions load;
-  // Two threads where there are two cores: the proposer runs after the
-  // symbolic search, not beside it (README.md, neural section: latency).
-  load.num_threads = std::thread::hardware_concurrency() >= 2 ? 2 : 1;
-  absl::StatusOr<std::unique_ptr<neural::NeuralProposer>> model = neural::NeuralProposer::LoadFile(path, load);
-  if (!model.ok()) return model.status();
-  neural::SynthProposerOptions options;
-  options.beam_size = flags.beam;
-  return neural::MakeSynthProposer(*std::move(model), options);
-#else
-  (void)flags;
-  (void)path;
-  return absl::UnimplementedError("this flashsynth was built without LibTorch (FLASHSYNTH_WITH_TORCH=OFF)");
-#endif
-}
-
-// --engine: an explicit neural or hybrid engine without a model is an
-// error; the default falls back to the symbolic engine with a note.
+// --engine: the model is loaded when first needed (synth/hybrid/), so a run
+// that never needs it never loads LibTorch. Missing files are found now: an
+// explicit neural or hybrid engine without them is an error; the default
+// falls back to the symbolic engine with a note. --engine neural loads at
+// once and says what it loaded.
 absl::StatusOr<Engine> ChooseEngine(const Flags& flags) {
   Engine e;
   if (flags.engine == "symbolic") return e;
-  const std::string path = ModelPath(flags);
-  absl::StatusOr<std::unique_ptr<synth::ProgramProposer>> proposer = LoadProposer(flags, path);
-  if (!proposer.ok()) {
-    if (flags.engine != "auto") {
-      return absl::FailedPreconditionError(
-          absl::StrCat("--engine ", flags.engine, ": ", proposer.status().message()));
-    }
-    std::cerr << "flashsynth: note: the neural proposer is off (" << proposer.status().message()
+  const std::string model = flags.model.empty() ? synth::DefaultModelPath() : flags.model;
+  const std::string plugin = synth::DefaultPluginPath();
+  std::string missing;
+  if (model.empty()) {
+    missing = "no model file (--model, $FLASHSYNTH_MODEL, or neural/models/robustfill.fsnn)";
+  } else if (!io::FileExists(model)) {
+    missing = absl::StrCat(model, ": cannot open (the model file)");
+  } else if (plugin.empty() || !io::FileExists(plugin)) {
+    missing = absl::StrCat("no neural plugin at ", plugin.empty() ? "(none built)" : plugin,
+                           " (this flashsynth was built without LibTorch?)");
+  }
+  if (!missing.empty()) {
+    if (flags.engine != "auto") return absl::FailedPreconditionError(absl::StrCat("--engine ", flags.engine, ": ", missing));
+    std::cerr << "flashsynth: note: the neural proposer is off (" << missing
               << "); using the symbolic engine alone (--engine symbolic says so and silences this)\n";
     return e;
   }
-  e.proposer = *std::move(proposer);
-  e.model = path;
+  synth::NeuralProposerOptions options;
+  options.plugin_path = plugin;
+  options.model_path = model;
+  options.read_model = [](const std::string& path) -> absl::StatusOr<std::string> {
+    absl::StatusOr<std::string> bytes = io::ReadFile(path, kMaxModelBytes);
+    if (!bytes.ok()) return absl::Status(bytes.status().code(), absl::StrCat(bytes.status().message(), " (the model file)"));
+    return bytes;
+  };
+  // Two threads where there are two cores: the proposer runs after the
+  // symbolic search, not beside it (docs/neural.md: latency).
+  options.num_threads = std::thread::hardware_concurrency() >= 2 ? 2 : 1;
+  options.beam_size = flags.beam;
+  e.proposer = synth::MakeNeuralProposer(std::move(options));
+  e.model = model;
+  e.plugin = plugin;
+  if (flags.engine == "neural") {
+    absl::Status loaded = e.proposer->Load();
+    if (!loaded.ok()) return absl::FailedPreconditionError(absl::StrCat("--engine neural: ", loaded.message()));
+    std::cerr << "flashsynth: loaded " << e.proposer->Describe() << "\n";
+  }
   e.name = flags.engine == "neural" ? "neural" : "hybrid";
   e.kind = flags.engine == "neural" ? synth::LearnOptions::Engine::kNeural : synth::LearnOptions::Engine::kHybrid;
   return e;
+}
+
+// {name, model, plugin, model_loaded}: whether this run needed the model.
+Json EngineJson(const Engine& e) {
+  const bool neural = e.proposer != nullptr;
+  return {{"name", e.name},
+          {"model", neural ? Json(e.model) : Json(nullptr)},
+          {"plugin", neural ? Json(e.plugin) : Json(nullptr)},
+          {"model_loaded", neural && e.proposer->loaded()}};
 }
 
 absl::StatusOr<synth::LearnResult> LearnFrom(const Flags& flags, const LearnInput& in, const Engine& engine) {
@@ -588,7 +591,7 @@ int RunLearn(const Flags& flags, const dsl::Task& task, absl::Time start) {
   std::cerr << "\n";
   if (!flags.json) return Emit(flags, dsl::FormatTaskCsv(task, CsvOutputs(o)));
   Json j = LearnedJson(task, in, o, *r, std::move(typo), start);
-  j["engine"] = {{"name", engine->name}, {"model", engine->model.empty() ? Json(nullptr) : Json(engine->model)}};
+  j["engine"] = EngineJson(*engine);
   return Emit(flags, j.dump(2) + "\n");
 }
 
@@ -626,10 +629,11 @@ constexpr char kDescription[] =
     "aside as a suspected typo (reported by line); --strict turns that off.\n"
     "\n"
     "Engines: symbolic (deductive search), neural (the RobustFill model alone) or\n"
-    "hybrid (the model ranks the symbolic candidates and proposes when the search\n"
-    "finds none). The default is hybrid when a model loads (--model, else\n"
-    "$FLASHSYNTH_MODEL, else the shipped neural/models/robustfill.fsnn), else\n"
-    "symbolic, with a note on stderr.\n"
+    "hybrid (the model ranks the symbolic candidates when they fill some row\n"
+    "differently, and proposes when the search finds none). The default is hybrid\n"
+    "when a model file (--model, else $FLASHSYNTH_MODEL, else the shipped\n"
+    "neural/models/robustfill.fsnn) and the model plugin are there, else symbolic,\n"
+    "with a note on stderr. The model (LibTorch) is loaded only when needed.\n"
     "\n"
     "Exit status: 0 success (also when there is nothing to fill);\n"
     "  1 no program fits the examples (the conflicting ones are named by line),\n"
@@ -679,7 +683,7 @@ int main(int argc, char** argv) {
   CLI::Option* engine =
       app.add_option("--engine", flags.engine,
                      "symbolic, neural (the RobustFill model alone) or hybrid (both, one ranking); "
-                     "default: hybrid when a model loads, else symbolic with a note on stderr")
+                     "default: hybrid when the model and its plugin are there, else symbolic with a note on stderr")
           ->check(CLI::IsMember({"auto", "symbolic", "neural", "hybrid"}));
   CLI::Option* model = app.add_option(
       "--model", flags.model,
