@@ -8,7 +8,7 @@
 // 4 rows are observed), a NNNN.json sidecar beside each with the sampled
 // program, and evalset-7/manifest.json with the options. The same flags give
 // the same files on every machine. Read them with
-//   flashsynth-neural-eval --model M --eval-set evalset-7
+//   flashsynth-neural-eval robustfill --model M --eval-set evalset-7
 //   flashsynth-bench --mode generalize --k 4 evalset-7
 // Torch-free.
 #include <unistd.h>
