@@ -15,7 +15,11 @@
 #ifndef FLASHSYNTH_IO_COMMAND_LINE_H_
 #define FLASHSYNTH_IO_COMMAND_LINE_H_
 
+#include <charconv>
+#include <cstdint>
 #include <optional>
+#include <string>
+#include <system_error>
 
 #include "CLI/CLI.hpp"
 
@@ -31,6 +35,26 @@ inline std::optional<int> ParseCommandLine(CLI::App& app, int argc, char** argv)
     return app.exit(e) == 0 ? kExitOk : kExitBadUsage;
   }
   return std::nullopt;
+}
+
+// WholeNumber()
+//
+// A check for a flag whose value is a whole number of 0 or more that fits
+// 64 bits (a seed): refuses "-1" (which CLI11 would turn into 2^64 - 1),
+// "1.5", "0x10" and "abc" with "a whole number of 0 or more, not -1".
+//
+// Example:
+//   app.add_option("--seed", flags.seed, "sampler seed")->check(io::WholeNumber());
+inline CLI::Validator WholeNumber() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        uint64_t value = 0;
+        const char* end = text.data() + text.size();
+        const std::from_chars_result r = std::from_chars(text.data(), end, value);
+        const bool ok = !text.empty() && r.ec == std::errc() && r.ptr == end;
+        return ok ? std::string() : "a whole number of 0 or more, not " + text;
+      },
+      "");
 }
 
 }  // namespace flashsynth::io

@@ -52,5 +52,27 @@ TEST(ParseCommandLineTest, GoesOnOrSaysTheExitStatus) {
   }
 }
 
+struct NumberCase {
+  const char* text;
+  bool ok;
+};
+
+constexpr NumberCase kNumbers[] = {
+    {"0", true},       {"7", true},     {"18446744073709551615", true},
+    {"", false},       {"-1", false},   {"1.5", false},
+    {"0x10", false},   {"abc", false},  {"18446744073709551616", false},
+    {"+3", false},     {" 3", false},
+};
+
+TEST(WholeNumberTest, TakesOnlyDigitsThatFit64Bits) {
+  for (const NumberCase& c : kNumbers) {
+    SCOPED_TRACE(c.text);
+    std::string text = c.text;
+    const std::string error = WholeNumber()(text);
+    EXPECT_EQ(error.empty(), c.ok) << error;
+    if (!c.ok) EXPECT_EQ(error, std::string("a whole number of 0 or more, not ") + c.text);
+  }
+}
+
 }  // namespace
 }  // namespace flashsynth::io
