@@ -25,23 +25,26 @@
 // failure as it happens; stdout gets each disagreement
 // (program, input, both outputs) and error, then the summary: counts per
 // cell encoding, the pairs using each operator, the time. Exit status 0 when
-// every pair agrees in every encoding, 1 otherwise, 2 on bad usage.
+// every pair agrees in every encoding, 1 otherwise, 2 on bad usage (a flag
+// it does not know, a value that is not a number or out of its range).
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "CLI/CLI.hpp"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
 #include "dsl/interpreter.h"
 #include "dsl/program.h"
 #include "dsl/sampler.h"
+#include "io/command_line.h"
 #include "io/parallel.h"
 #include "io/progress.h"
 #include "solver/encode.h"
@@ -77,34 +80,53 @@ struct Outcome {
   double ms[2] = {0, 0};
 };
 
-bool ParseFlags(int argc, char** argv, Flags* f) {
-  for (int i = 1; i < argc; ++i) {
-    const bool has_value = i + 1 < argc;
-    if (!std::strcmp(argv[i], "--pairs") && has_value) {
-      f->pairs = std::atoi(argv[++i]);
-    } else if (!std::strcmp(argv[i], "--seed") && has_value) {
-      f->seed = std::strtoull(argv[++i], nullptr, 10);
-    } else if (!std::strcmp(argv[i], "--jobs") && has_value) {
-      f->jobs = std::max(1, std::atoi(argv[++i]));
-    } else if (!std::strcmp(argv[i], "--timeout") && has_value) {
-      f->timeout_s = std::max(1, std::atoi(argv[++i]));
-    } else if (!std::strcmp(argv[i], "--shard") && has_value) {
-      if (std::sscanf(argv[++i], "%d/%d", &f->shard, &f->shards) != 2 || f->shards < 1 ||
-          f->shard < 0 || f->shard >= f->shards) {
-        return false;
-      }
-    } else if (!std::strcmp(argv[i], "--cells") && has_value) {
-      const std::string v = argv[++i];
-      if (v != "symbolic" && v != "concrete" && v != "both") return false;
-      f->run[0] = v != "concrete";
-      f->run[1] = v != "symbolic";
-    } else if (!std::strcmp(argv[i], "--verbose")) {
-      f->verbose = true;
-    } else {
-      return false;
-    }
+// "I/K" with 0 <= I < K into `shard` and `shards`; false when it is not.
+bool ParseShard(const std::string& text, int* shard, int* shards) {
+  const std::vector<std::string> parts = absl::StrSplit(text, '/');
+  int i = 0, k = 0;
+  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &i) || !absl::SimpleAtoi(parts[1], &k) ||
+      k < 1 || i < 0 || i >= k) {
+    return false;
   }
-  return f->pairs > 0;
+  *shard = i;
+  *shards = k;
+  return true;
+}
+
+// The flags into `f`; a value out of its range is a usage error.
+void AddFlags(CLI::App& app, Flags* f) {
+  app.add_option("--pairs", f->pairs, "(program, input) pairs to check")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000000));
+  app.add_option("--seed", f->seed, "sampler seed (the extended sampler gets S+1)")
+      ->capture_default_str()
+      ->check(io::WholeNumber());
+  app.add_option("--jobs", f->jobs, "pairs checked at a time, on threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
+  app.add_option("--timeout", f->timeout_s, "each EvaluateWithZ3 call's budget, in seconds")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86400));
+  app.add_option_function<std::string>(
+         "--shard", [f](const std::string& text) { ParseShard(text, &f->shard, &f->shards); },
+         "I/K: only the pairs whose index is I modulo K")
+      ->type_name("I/K")
+      ->check(CLI::Validator(
+          [](const std::string& text) -> std::string {
+            int i = 0, k = 0;
+            return ParseShard(text, &i, &k) ? "" : "I/K with 0 <= I < K, not " + text;
+          },
+          ""));
+  app.add_option_function<std::string>(
+         "--cells",
+         [f](const std::string& v) {
+           f->run[0] = v != "concrete";
+           f->run[1] = v != "symbolic";
+         },
+         "cell encodings to check")
+      ->default_str("both")
+      ->check(CLI::IsMember({"symbolic", "concrete", "both"}));
+  app.add_flag("--verbose", f->verbose, "name each pair on stderr before it runs");
 }
 
 // The first `n` pairs of the check (same order as ever: task by task).
@@ -296,11 +318,9 @@ void CheckPairs(const Flags& f, const std::vector<dsl::Program>& programs, const
 
 int main(int argc, char** argv) {
   Flags f;
-  if (!ParseFlags(argc, argv, &f)) {
-    std::cerr << "usage: solver_check [--pairs N] [--seed S] [--jobs J] [--shard I/K]\n"
-                 "                    [--cells symbolic|concrete|both] [--timeout SECONDS] [--verbose]\n";
-    return 2;
-  }
+  CLI::App app{"solver_check: the Z3 encoding against the interpreter on sampled (program, input) pairs"};
+  AddFlags(app, &f);
+  if (std::optional<int> exit = io::ParseCommandLine(app, argc, argv)) return *exit;
   const Clock::time_point start = Clock::now();
   std::vector<dsl::Program> programs;
   std::vector<Pair> pairs;
