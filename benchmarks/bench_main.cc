@@ -40,6 +40,7 @@
 #include "dsl/interpreter.h"
 #include "dsl/status_macros.h"
 #include "dsl/task.h"
+#include "io/command_line.h"
 #include "io/files.h"
 #include "io/parallel.h"
 #include "io/progress.h"
@@ -654,11 +655,6 @@ int main(int argc, char** argv) {
   app.add_flag("--strict", flags.strict,
                "generalize: never set an example aside as a suspected typo "
                "(consistent mode never does)");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : flashsynth::bench::kExitBadUsage;
-  }
+  if (std::optional<int> exit = flashsynth::io::ParseCommandLine(app, argc, argv)) return *exit;
   return flashsynth::bench::Run(flags);
 }

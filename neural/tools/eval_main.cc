@@ -11,19 +11,19 @@
 // completed, 1 when the model or the tasks cannot be read or the report
 // cannot be written, 2 for bad usage.
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_join.h"
+#include "io/command_line.h"
 #include "neural/tools/eval_command.h"
 
 namespace {
 
 constexpr char kTool[] = "flashsynth-neural-eval";
-constexpr int kExitOk = 0;
 constexpr int kExitFailed = 1;
-constexpr int kExitBadUsage = 2;
 
 }  // namespace
 
@@ -36,15 +36,12 @@ int main(int argc, char** argv) {
   AddNeuralGpuEvalCommand(app, &commands);
   AddInductionEvalCommand(app, &commands);
   app.require_subcommand(1);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    if (app.exit(e) == 0) return kExitOk;
-    if (app.get_subcommands().empty()) {
+  if (std::optional<int> exit = flashsynth::io::ParseCommandLine(app, argc, argv)) {
+    if (*exit == flashsynth::io::kExitBadUsage && app.get_subcommands().empty()) {
       std::cerr << kTool << ": name the kind first: " << kTool
                 << " robustfill|neural-gpu|induction --model M ...\n";
     }
-    return kExitBadUsage;
+    return *exit;
   }
   for (const EvalCommand& c : commands) {
     if (!c.app->parsed()) continue;
@@ -56,5 +53,5 @@ int main(int argc, char** argv) {
       return kExitFailed;
     }
   }
-  return kExitOk;
+  return flashsynth::io::kExitOk;
 }

@@ -21,6 +21,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "dsl/status_macros.h"
+#include "io/command_line.h"
 #include "neural/device.h"
 #include "neural/induction/neural_gpu.h"
 #include "neural/tools/eval_command.h"
@@ -130,7 +131,7 @@ void AddNeuralGpuEvalCommand(CLI::App& app, std::vector<EvalCommand>* commands) 
   sub->add_option("--examples", f->examples, "Random tapes per length")->check(CLI::NonNegativeNumber);
   sub->add_option("--examples-at", f->examples_at, "BITS=COUNT: another count for one length");
   sub->add_flag("--hard", f->hard, "Also Price et al.'s hard cases at each length");
-  sub->add_option("--seed", f->seed, "Seed of the random tapes");
+  sub->add_option("--seed", f->seed, "Seed of the random tapes")->check(io::WholeNumber());
   sub->add_option("--batch-size", f->batch_size, "Tapes run together")->check(CLI::PositiveNumber);
   commands->push_back({sub, [f](const std::string& command) { return Run(*f, command); }});
 }
