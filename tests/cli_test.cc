@@ -1,28 +1,19 @@
 // End-to-end tests of the flashsynth command line: learning (the default)
 // and running a given program (--program, --program-file).
-#include <unistd.h>
-
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
 #include "io/testing/run_command.h"
+#include "io/testing/scratch_dir.h"
 #include "nlohmann/json.hpp"
 
 namespace flashsynth {
 namespace {
 
+using io::ReadWholeFile;
 using Outcome = io::CommandResult;
-
-std::string ReadAll(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 bool Contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
@@ -30,17 +21,8 @@ bool Contains(const std::string& text, const std::string& part) {
 
 class CliTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("flashsynth_cli_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   std::string Write(const std::string& name, const std::string& contents) {
-    std::ofstream(dir_ / name, std::ios::binary) << contents;
-    return (dir_ / name).string();
+    return dir_.Write(name, contents);
   }
 
   // Runs flashsynth with `args` (already shell-quoted where needed).
@@ -53,7 +35,8 @@ class CliTest : public ::testing::Test {
     return io::RunCommand(std::string(FLASHSYNTH_BIN) + " " + args, options);
   }
 
-  std::filesystem::path dir_;
+  io::ScratchDir dir_{std::string("flashsynth_cli_test_") +
+                     ::testing::UnitTest::GetInstance()->current_test_info()->name()};
 };
 
 // ---------------------------------------------------------------------------
@@ -281,18 +264,18 @@ TEST_F(CliTest, WritesTheOutputFileAtomicallyAndNeverOverTheInput) {
   Outcome o = Run("-o " + out + " " + csv);
   EXPECT_EQ(o.exit_code, 0) << o.err;
   EXPECT_EQ(o.out, "");
-  EXPECT_EQ(ReadAll(out), "name,last\nAda Lovelace,Lovelace\nAlan Turing,Turing\nGrace Hopper,Hopper\n");
-  for (const auto& entry : std::filesystem::directory_iterator(dir_)) {
+  EXPECT_EQ(ReadWholeFile(out), "name,last\nAda Lovelace,Lovelace\nAlan Turing,Turing\nGrace Hopper,Hopper\n");
+  for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
     EXPECT_FALSE(Contains(entry.path().string(), ".tmp-")) << entry.path();
   }
   o = Run("-o " + csv + " " + csv);
   EXPECT_EQ(o.exit_code, 2);
   EXPECT_TRUE(Contains(o.err, "refusing to overwrite")) << o.err;
-  EXPECT_EQ(ReadAll(csv), kTask);
+  EXPECT_EQ(ReadWholeFile(csv), kTask);
   // The same file by another name.
   o = Run("-o " + (dir_ / "." / "names.csv").string() + " " + csv);
   EXPECT_EQ(o.exit_code, 2);
-  EXPECT_EQ(ReadAll(csv), kTask);
+  EXPECT_EQ(ReadWholeFile(csv), kTask);
 }
 
 TEST_F(CliTest, PrintsOneJsonObjectWithTheDocumentedFields) {

@@ -1,15 +1,12 @@
 // flashsynth-neural-eval induction end to end on an untrained tiny model
 // (the numbers do not matter, the plumbing does).
-#include <unistd.h>
-
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "io/testing/run_command.h"
+#include "io/testing/scratch_dir.h"
 #include "neural/device.h"
 #include "neural/induction/induction.h"
 #include "neural/robustfill/robustfill_model.h"
@@ -23,31 +20,22 @@ using ::testing::HasSubstr;
 namespace fs = std::filesystem;
 
 using io::CommandResult;
-
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using io::ReadWholeFile;
 
 class InductionToolsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     SetNumThreads(1);
-    dir_ = fs::temp_directory_path() / ("induction_tools_test_" + std::to_string(getpid()));
-    fs::remove_all(dir_);
     fs::create_directories(dir_ / "tasks");
     // Two tasks with held-out rows (one non-ASCII), one without, one malformed.
-    std::ofstream(dir_ / "tasks" / "0000.csv")
-        << "in1,output\nAda Lovelace,Lovelace\nAlan Turing,Turing\nGrace Hopper,Hopper\n"
-           "Edsger Dijkstra,Dijkstra\nBarbara Liskov,Liskov\nAlan Kay,Kay\n";
-    std::ofstream(dir_ / "tasks" / "0001.csv")
-        << "in1,in2,output\nZoë,Ångström,Ångström\n東京,x,x\nAl,Bo,Bo\nEd,Fa,Fa\nCy,Di,Di\n";
-    std::ofstream(dir_ / "tasks" / "0002.csv") << "in1,output\na,A\nb,B\n";
-    std::ofstream(dir_ / "tasks" / "0003.csv") << "in1,output\n\"open,x\n";
+    dir_.Write("tasks/0000.csv",
+               "in1,output\nAda Lovelace,Lovelace\nAlan Turing,Turing\nGrace Hopper,Hopper\n"
+               "Edsger Dijkstra,Dijkstra\nBarbara Liskov,Liskov\nAlan Kay,Kay\n");
+    dir_.Write("tasks/0001.csv",
+               "in1,in2,output\nZoë,Ångström,Ångström\n東京,x,x\nAl,Bo,Bo\nEd,Fa,Fa\nCy,Di,Di\n");
+    dir_.Write("tasks/0002.csv", "in1,output\na,A\nb,B\n");
+    dir_.Write("tasks/0003.csv", "in1,output\n\"open,x\n");
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   std::string WriteTinyModel() {
     InductionConfig c;
@@ -55,9 +43,7 @@ class InductionToolsTest : public ::testing::Test {
     c.embedding_size = 8;
     c.hidden_size = 16;
     c.max_chars = 20;
-    const std::string path = (dir_ / "tiny.fsnn").string();
-    std::ofstream(path, std::ios::binary) << *(*InductionModel::Create(c, 1))->Save();
-    return path;
+    return dir_.Write("tiny.fsnn", *(*InductionModel::Create(c, 1))->Save());
   }
 
   // Runs flashsynth-neural-eval induction ARGS.
@@ -65,7 +51,7 @@ class InductionToolsTest : public ::testing::Test {
     return io::RunCommand(std::string(EVAL_BIN) + " induction " + args);
   }
 
-  fs::path dir_;
+  io::ScratchDir dir_{"induction_tools_test"};
 };
 
 TEST_F(InductionToolsTest, ReportsAccuracyLatencyAndBadTasks) {
@@ -83,7 +69,7 @@ TEST_F(InductionToolsTest, ReportsAccuracyLatencyAndBadTasks) {
   EXPECT_THAT(r.out, HasSubstr("per task: median"));
   EXPECT_THAT(r.err, HasSubstr("0003: line"));  // the malformed task is named
   EXPECT_THAT(r.err, HasSubstr("4/4 tasks, "));  // the progress line ends at the total
-  const nlohmann::json report = nlohmann::json::parse(Slurp(json));
+  const nlohmann::json report = nlohmann::json::parse(ReadWholeFile(json));
   EXPECT_EQ(report["tool"], "flashsynth-induction-eval");  // the report's kind, unchanged
   EXPECT_THAT(report["command"].get<std::string>(), HasSubstr("flashsynth-neural-eval induction --model "));
   EXPECT_EQ(report["beam"], 2);
@@ -128,8 +114,7 @@ TEST_F(InductionToolsTest, NamesAMissingFolderOrModelAndRefusesOtherModels) {
   ModelConfig rf;
   rf.embedding_size = 8;
   rf.hidden_size = 16;
-  const std::string robustfill = (dir_ / "rf.fsnn").string();
-  std::ofstream(robustfill, std::ios::binary) << *(*RobustFillModel::Create(rf, 1))->Save();
+  const std::string robustfill = dir_.Write("rf.fsnn", *(*RobustFillModel::Create(rf, 1))->Save());
   r = Eval("--model " + robustfill + " --tasks " + tasks);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr(robustfill + ": "));

@@ -1,16 +1,14 @@
 // flashsynth-make-evalset, flashsynth-neural-eval (robustfill and
 // neural-gpu) and flashsynth-train (every model kind through its one loop),
 // end to end, on tiny models (the numbers do not matter, the plumbing does).
-#include <unistd.h>
-
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <string>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "io/testing/run_command.h"
+#include "io/testing/scratch_dir.h"
 #include "neural/device.h"
 #include "neural/robustfill/robustfill_model.h"
 #include "nlohmann/json.hpp"
@@ -23,6 +21,7 @@ using ::testing::HasSubstr;
 namespace fs = std::filesystem;
 
 using io::CommandResult;
+using io::ReadWholeFile;
 using io::RunCommand;
 
 // flashsynth-neural-eval KIND ARGS.
@@ -30,34 +29,18 @@ std::string Eval(const std::string& kind, const std::string& args) {
   return std::string(EVAL_BIN) + " " + kind + " " + args;
 }
 
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 class ToolsTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("neural_tools_test_" + std::to_string(getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   std::string WriteTinyModel() {
     SetNumThreads(1);
     ModelConfig c;
     c.embedding_size = 8;
     c.hidden_size = 16;
     std::unique_ptr<RobustFillModel> m = *RobustFillModel::Create(c, 1);
-    const std::string path = (dir_ / "tiny.fsnn").string();
-    std::ofstream(path, std::ios::binary) << *m->Save();
-    return path;
+    return dir_.Write("tiny.fsnn", *m->Save());
   }
 
-  fs::path dir_;
+  io::ScratchDir dir_{"neural_tools_test"};
 };
 
 TEST_F(ToolsTest, MakeEvalsetIsDeterministicAndRefusesToMixSets) {
@@ -67,16 +50,16 @@ TEST_F(ToolsTest, MakeEvalsetIsDeterministicAndRefusesToMixSets) {
   r = RunCommand(std::string(MAKE_EVALSET_BIN) + " --out " + b + " --tasks 3 --seed 7");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   for (const char* name : {"0000.csv", "0001.csv", "0002.csv", "0002.json"}) {
-    EXPECT_EQ(Slurp(fs::path(a) / name), Slurp(fs::path(b) / name)) << name;
+    EXPECT_EQ(ReadWholeFile(fs::path(a) / name), ReadWholeFile(fs::path(b) / name)) << name;
   }
   EXPECT_TRUE(fs::exists(fs::path(a) / "0004.csv"));
   EXPECT_FALSE(fs::exists(fs::path(b) / "0003.csv"));
-  const nlohmann::json manifest = nlohmann::json::parse(Slurp(fs::path(a) / "manifest.json"));
+  const nlohmann::json manifest = nlohmann::json::parse(ReadWholeFile(fs::path(a) / "manifest.json"));
   EXPECT_EQ(manifest["tasks"], 5);
   EXPECT_EQ(manifest["observed"], 4);
   EXPECT_EQ(manifest["held_out"], 6);
   // Header and 10 rows.
-  std::istringstream csv(Slurp(fs::path(a) / "0000.csv"));
+  std::istringstream csv(ReadWholeFile(fs::path(a) / "0000.csv"));
   std::string line;
   std::getline(csv, line);
   EXPECT_EQ(line.rfind("in1", 0), 0u) << line;
@@ -90,11 +73,9 @@ TEST_F(ToolsTest, NeuralEvalReportsRatesLatencyAndBadTasks) {
   CommandResult r = RunCommand(std::string(MAKE_EVALSET_BIN) + " --out " + set + " --tasks 2 --seed 7 --max-expressions 2");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // A malformed task, a non-ASCII one and an over-long one join the set.
-  std::ofstream(fs::path(set) / "0002.csv") << "in1,output\n\"open,x\n";
-  std::ofstream(fs::path(set) / "0003.csv")
-      << "in1,output\nZoë Ångström,Ångström\n東京 x,x\nAl Bo,Bo\nEd Fa,Fa\nCy Di,Di\n";
-  std::ofstream(fs::path(set) / "0004.csv")
-      << "in1,output\n" << std::string(20000, 'a') << " b,b\nc d,d\n";
+  dir_.Write("set/0002.csv", "in1,output\n\"open,x\n");
+  dir_.Write("set/0003.csv", "in1,output\nZoë Ångström,Ångström\n東京 x,x\nAl Bo,Bo\nEd Fa,Fa\nCy Di,Di\n");
+  dir_.Write("set/0004.csv", "in1,output\n" + std::string(20000, 'a') + " b,b\nc d,d\n");
   const std::string model = WriteTinyModel();
   const std::string json = (dir_ / "report.json").string();
   r = RunCommand(Eval("robustfill", "--model " + model + " --eval-set " + set +
@@ -104,7 +85,7 @@ TEST_F(ToolsTest, NeuralEvalReportsRatesLatencyAndBadTasks) {
   EXPECT_THAT(r.out, HasSubstr("generalizes on"));
   EXPECT_THAT(r.err, HasSubstr("0002: line"));  // the malformed task is named
   EXPECT_THAT(r.err, HasSubstr("beam 3: 5/5 tasks, "));  // the progress line ends at the total
-  const nlohmann::json report = nlohmann::json::parse(Slurp(json));
+  const nlohmann::json report = nlohmann::json::parse(ReadWholeFile(json));
   EXPECT_EQ(report["mode"], "eval-set");
   EXPECT_EQ(report["tasks"], 5);
   ASSERT_EQ(report["results"].size(), 1u);
@@ -136,8 +117,7 @@ TEST_F(ToolsTest, NeuralEvalNamesAMissingOrCorruptModel) {
   CommandResult r = RunCommand(Eval("robustfill", "--model " + missing + " --eval-set " + set));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("flashsynth-neural-eval robustfill: " + missing + ": cannot open"));
-  const std::string corrupt = (dir_ / "corrupt.fsnn").string();
-  std::ofstream(corrupt) << "flashsynth-neural 1\nkind model\n";
+  const std::string corrupt = dir_.Write("corrupt.fsnn", "flashsynth-neural 1\nkind model\n");
   r = RunCommand(Eval("robustfill", "--model " + corrupt + " --eval-set " + set));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr(corrupt + ": "));
@@ -202,7 +182,7 @@ TEST_F(ToolsTest, TrainTrainsEveryKindThroughOneLoop) {
   r = RunCommand(Eval("neural-gpu", "--model " + model + " --bits 4 --bits 8 --examples 5 --hard --json " + json));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("copy @ 8 bits: "));
-  const nlohmann::json gpu_report = nlohmann::json::parse(Slurp(json));
+  const nlohmann::json gpu_report = nlohmann::json::parse(ReadWholeFile(json));
   EXPECT_EQ(gpu_report["lengths"].size(), 2u);
   EXPECT_THAT(gpu_report["command"].get<std::string>(), HasSubstr("flashsynth-neural-eval neural-gpu --model "));
   // --examples-at wants BITS=COUNT; the run stops before any tape.
