@@ -14,8 +14,6 @@
 // kMinGraceSeconds): the task is reported as a timeout, a fresh worker takes
 // its place, and the process ends with _Exit() once the reports are written
 // so that the stuck thread cannot hold it.
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -42,7 +40,10 @@
 #include "dsl/interpreter.h"
 #include "dsl/status_macros.h"
 #include "dsl/task.h"
+#include "io/command_line.h"
 #include "io/files.h"
+#include "io/parallel.h"
+#include "io/progress.h"
 #include "nlohmann/json.hpp"
 #include "synth/synthesizer.h"
 #include "synth/hybrid/neural_proposer.h"
@@ -441,120 +442,60 @@ TaskRecord RunTask(const TaskSpec& spec, const RunConfig& config,
 // ---------------------------------------------------------------------------
 // The pool and its watchdog.
 
-// State shared by the workers and the watchdog; guarded by `mu` except the
-// atomics.
-struct Pool {
-  const std::vector<TaskSpec>* tasks;
-  const RunConfig* config;
-  ProposerPool* proposers;
-  std::atomic<size_t> next{0};
-  std::unique_ptr<std::atomic<bool>[]> cancel;
-
-  std::mutex mu;
-  std::condition_variable changed;
-  std::vector<TaskRecord> records;
-  std::vector<std::optional<Clock::time_point>> started;  // set while running
-  std::vector<bool> finished;
-  std::vector<bool> abandoned;
-  size_t done = 0;
-  int solved = 0;
-};
-
-void Worker(Pool* pool) {
-  while (true) {
-    const size_t i = pool->next.fetch_add(1);
-    if (i >= pool->tasks->size()) return;
-    {
-      std::lock_guard<std::mutex> lock(pool->mu);
-      pool->started[i] = Clock::now();
-    }
-    TaskRecord record = RunTask((*pool->tasks)[i], *pool->config, &pool->cancel[i], pool->proposers);
-    std::lock_guard<std::mutex> lock(pool->mu);
-    pool->started[i].reset();
-    // The watchdog gave up on this task and started another worker in our
-    // place: leave its record alone and stop.
-    if (pool->abandoned[i]) return;
-    pool->solved += record.status == TaskStatus::kSolved;
-    pool->records[i] = std::move(record);
-    pool->finished[i] = true;
-    ++pool->done;
-    pool->changed.notify_all();
-  }
+// The record of a task the watchdog gave up on after `seconds`.
+TaskRecord AbandonedRecord(const TaskSpec& spec, const RunConfig& config, double seconds) {
+  TaskRecord r;
+  r.name = spec.name;
+  r.file = spec.path;
+  r.mode = config.mode;
+  r.status = TaskStatus::kTimeout;
+  r.seconds = seconds;
+  r.reason = "abandoned: the learner ignored the cancel flag";
+  return r;
 }
 
-void DrawProgress(const Pool& pool, Clock::time_point start) {
-  constexpr int kWidth = 30;
-  const size_t total = pool.tasks->size();
-  const int filled = static_cast<int>(kWidth * pool.done / std::max<size_t>(total, 1));
-  const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-  std::cerr << "\r[" << std::string(filled, '#') << std::string(kWidth - filled, '.') << "] "
-            << pool.done << "/" << total << " tasks, " << pool.solved << " solved, "
-            << absl::StrFormat("%.0f s", elapsed) << "\033[K" << std::flush;
+// The progress line's text: a bar, the counts, the time.
+std::string ProgressText(size_t done, size_t total, int solved, double seconds) {
+  constexpr size_t kWidth = 30;
+  const size_t filled = kWidth * done / std::max<size_t>(total, 1);
+  return absl::StrFormat("[%s%s] %d/%d tasks, %d solved, %.0f s", std::string(filled, '#'),
+                         std::string(kWidth - filled, '.'), done, total, solved, seconds);
 }
 
-// Runs every task on `jobs` threads; returns the records in task order and
-// whether some task had to be abandoned (its thread may still run).
+// Runs every task on `config.jobs` threads (io/parallel.h), the calling
+// thread as the watchdog; returns the records in task order and whether
+// some task had to be abandoned (its thread may still run).
 std::pair<std::vector<TaskRecord>, bool> RunAll(const std::vector<TaskSpec>& tasks,
                                                const RunConfig& config, ProposerPool* proposers) {
-  // Released (leaked) when a task is abandoned: its worker may still use it.
-  auto owned = std::make_unique<Pool>();
-  Pool* pool = owned.get();
-  pool->tasks = &tasks;
-  pool->config = &config;
-  pool->proposers = proposers;
-  pool->cancel.reset(new std::atomic<bool>[tasks.size()]);
-  for (size_t i = 0; i < tasks.size(); ++i) pool->cancel[i] = false;
-  pool->records.resize(tasks.size());
-  pool->started.resize(tasks.size());
-  pool->finished.resize(tasks.size(), false);
-  pool->abandoned.resize(tasks.size(), false);
-
-  const bool show_progress = isatty(STDERR_FILENO);
-  const Clock::time_point start = Clock::now();
-  const auto cancel_after = std::chrono::duration<double>(2 * config.timeout_seconds);
-  const auto abandon_after = cancel_after + std::chrono::duration<double>(
-                                                std::max(config.timeout_seconds, kMinGraceSeconds));
-  std::vector<std::thread> threads;
-  const int jobs = std::max(1, std::min<int>(config.jobs, static_cast<int>(tasks.size())));
-  for (int j = 0; j < jobs; ++j) threads.emplace_back(Worker, pool);
-
-  bool any_abandoned = false;
-  {
-    std::unique_lock<std::mutex> lock(pool->mu);
-    while (pool->done < tasks.size()) {
-      pool->changed.wait_for(lock, std::chrono::milliseconds(100));
-      const Clock::time_point now = Clock::now();
-      for (size_t i = 0; i < tasks.size(); ++i) {
-        if (!pool->started[i] || pool->abandoned[i]) continue;
-        const auto running = now - *pool->started[i];
-        if (running > cancel_after) pool->cancel[i] = true;
-        if (running > abandon_after) {
-          pool->abandoned[i] = true;
-          any_abandoned = true;
-          TaskRecord& r = pool->records[i];
-          r.name = tasks[i].name;
-          r.file = tasks[i].path;
-          r.mode = config.mode;
-          r.status = TaskStatus::kTimeout;
-          r.seconds = std::chrono::duration<double>(running).count();
-          r.reason = "abandoned: the learner ignored the cancel flag";
-          ++pool->done;
-          threads.emplace_back(Worker, pool);  // keeps --jobs workers busy
-        }
+  io::ProgressOptions shown;
+  shown.terminal = io::StderrIsTerminal();  // elsewhere: no progress
+  io::ProgressLine progress(std::cerr, tasks.size(), shown);
+  const double cancel_after = 2 * config.timeout_seconds;
+  const double abandon_after = cancel_after + std::max(config.timeout_seconds, kMinGraceSeconds);
+  std::vector<TaskRecord> records(tasks.size());  // guarded by the pool's lock
+  int solved = 0;                                 // likewise
+  io::ParallelForOptions options;
+  options.jobs = config.jobs;
+  options.on_tick = [&](io::ParallelTick& tick) {
+    for (const io::ParallelTick::Running& r : tick.running()) {
+      if (r.seconds > cancel_after) tick.Cancel(r.index);
+      if (r.seconds > abandon_after) {
+        tick.Abandon(r.index);  // a fresh worker keeps --jobs of them busy
+        records[r.index] = AbandonedRecord(tasks[r.index], config, r.seconds);
       }
-      if (show_progress) DrawProgress(*pool, start);
     }
-  }
-  if (show_progress) std::cerr << "\r\033[K" << std::flush;
-  if (any_abandoned) {
-    for (std::thread& t : threads) t.detach();
-    std::lock_guard<std::mutex> lock(pool->mu);
-    std::vector<TaskRecord> records = pool->records;
-    owned.release();
-    return {std::move(records), true};
-  }
-  for (std::thread& t : threads) t.join();
-  return {std::move(pool->records), false};
+    progress.Update(tick.done(), ProgressText(tick.done(), tasks.size(), solved, progress.seconds()));
+  };
+  const size_t abandoned = io::ParallelFor(tasks.size(), options, [&](const io::WorkItem& item) {
+    TaskRecord record = RunTask(tasks[item.index], config, item.cancel, proposers);
+    // Dropped when the watchdog gave up on this task: its record stands.
+    item.Commit([&] {
+      solved += record.status == TaskStatus::kSolved;
+      records[item.index] = std::move(record);
+    });
+  });
+  progress.Finish();
+  return {std::move(records), abandoned > 0};
 }
 
 // ---------------------------------------------------------------------------
@@ -714,11 +655,6 @@ int main(int argc, char** argv) {
   app.add_flag("--strict", flags.strict,
                "generalize: never set an example aside as a suspected typo "
                "(consistent mode never does)");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : flashsynth::bench::kExitBadUsage;
-  }
+  if (std::optional<int> exit = flashsynth::io::ParseCommandLine(app, argc, argv)) return *exit;
   return flashsynth::bench::Run(flags);
 }

@@ -2,13 +2,12 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "dsl/task.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "io/testing/scratch_dir.h"
 
 namespace flashsynth::bench {
 namespace {
@@ -200,13 +199,6 @@ std::filesystem::path SharedBenchmarks() {
   return std::filesystem::path(FLASHSYNTH_SHARED_DIR) / "benchmarks";
 }
 
-std::string ReadWholeFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 class SharedSygusTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -226,14 +218,14 @@ class SharedSygusTest : public ::testing::Test {
       if (entry.path().extension() != ".sl") continue;
       ++*files;
       const std::string stem = entry.path().stem().string();
-      absl::StatusOr<SygusTask> task = ParseSygus(ReadWholeFile(entry.path()));
+      absl::StatusOr<SygusTask> task = ParseSygus(io::ReadWholeFile(entry.path()));
       ASSERT_TRUE(task.ok()) << stem << ": " << task.status();
       *all_string += task->all_string;
       std::filesystem::path csv_path = entry.path();
       csv_path.replace_extension(".csv");
       dsl::TaskCsvOptions options;
       options.empty_output_means_fill = false;
-      absl::StatusOr<dsl::Task> csv = dsl::ParseTaskCsv(ReadWholeFile(csv_path), options);
+      absl::StatusOr<dsl::Task> csv = dsl::ParseTaskCsv(io::ReadWholeFile(csv_path), options);
       ASSERT_TRUE(csv.ok()) << stem << ": " << csv.status();
       ASSERT_EQ(task->examples.size(), csv->rows.size()) << stem;
       ASSERT_EQ(task->params.size(), static_cast<size_t>(csv->num_inputs())) << stem;

@@ -128,8 +128,7 @@ use the new one: their std::string interfaces cannot be linked together. Use a t
       -DCMAKE_PREFIX_PATH="$usr" -DTORCH_MANUAL=ON -DTORCH_ROOT="$torch_dir" -DTORCH_CXX11_ABI="$abi"
   fi
   cmake --build "$build_dir" -j"${JOBS:-$(nproc)}" \
-    --target flashsynth-train flashsynth-neural-eval flashsynth-make-evalset \
-             flashsynth-neural-gpu-eval flashsynth-induction-eval
+    --target flashsynth-train flashsynth-neural-eval flashsynth-make-evalset
 
   # The pip CUDA runtime libraries (nvidia/*/lib) are found through
   # libtorch_cuda.so's own RPATH in current wheels; if the check below says

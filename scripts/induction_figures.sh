@@ -35,14 +35,14 @@ induction_models=(induction-lstm induction-pointer neural-gpu-strings)
 
 if [[ " $parts " == *" gpu "* ]]; then
   echo "== Neural GPU, badd: 20 and 200 bits, then 2000 bits" >&2
-  "$bin/flashsynth-neural-gpu-eval" --model "$models/neural-gpu-badd.fsnn" --bits 20 --bits 200 \
+  "$bin/flashsynth-neural-eval" neural-gpu --model "$models/neural-gpu-badd.fsnn" --bits 20 --bits 200 \
       --examples 100 --hard --json "$out/neural-gpu-badd.json" | tee "$out/neural-gpu-badd.txt"
-  "$bin/flashsynth-neural-gpu-eval" --model "$models/neural-gpu-badd.fsnn" --bits 2000 \
+  "$bin/flashsynth-neural-eval" neural-gpu --model "$models/neural-gpu-badd.fsnn" --bits 2000 \
       --examples "$examples_2000" --hard --json "$out/neural-gpu-badd-2000.json" \
       | tee "$out/neural-gpu-badd-2000.txt"
   # The shipped bmul model learned 3- and 4-bit products only: no 2000-bit run.
   echo "== Neural GPU, bmul: 3, 4, 20 and 200 bits" >&2
-  "$bin/flashsynth-neural-gpu-eval" --model "$models/neural-gpu-bmul.fsnn" --bits 3 --bits 4 \
+  "$bin/flashsynth-neural-eval" neural-gpu --model "$models/neural-gpu-bmul.fsnn" --bits 3 --bits 4 \
       --bits 20 --bits 200 --examples 100 --examples-at 200=20 --hard \
       --json "$out/neural-gpu-bmul.json" | tee "$out/neural-gpu-bmul.txt"
 fi
@@ -56,7 +56,7 @@ if [[ " $parts " == *" sets "* ]]; then
         --max-input-length "$length" --max-input-tokens "$slots" --max-output-chars 500
     for m in "${induction_models[@]}"; do
       echo "== $m on the $name set" >&2
-      "$bin/flashsynth-induction-eval" --model "$models/$m.fsnn" --tasks "$set_dir" --observed 4 \
+      "$bin/flashsynth-neural-eval" induction --model "$models/$m.fsnn" --tasks "$set_dir" --observed 4 \
           --jobs "$jobs" --json "$out/len-$name-$m.json"
     done
     for engine in symbolic neural hybrid; do
@@ -71,7 +71,7 @@ fi
 if [[ " $parts " == *" sygus "* ]]; then
   for m in "${induction_models[@]}"; do
     echo "== $m on SyGuS 2017 generalize@3" >&2
-    "$bin/flashsynth-induction-eval" --model "$models/$m.fsnn" \
+    "$bin/flashsynth-neural-eval" induction --model "$models/$m.fsnn" \
         --tasks "$shared/sygus-pbe-strings-2017" --observed 3 --min-examples 6 \
         --jobs "$jobs" --json "$out/sygus2017-generalize3-$m.json"
   done

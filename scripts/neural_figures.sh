@@ -29,19 +29,19 @@ trap 'rm -rf "$evalset"' EXIT
 mapfile -t evaltasks < <(ls "$evalset"/evalset-7/*.csv | head -n "$eval_limit")
 
 echo "== the model alone: conformance, beam 10 (all 1000 tasks)" >&2
-"$bin/flashsynth-neural-eval" --model "$model" --conformance "$shared/robustfill-conformance" \
+"$bin/flashsynth-neural-eval" robustfill --model "$model" --conformance "$shared/robustfill-conformance" \
     --beam 10 --jobs "$jobs" --threads 1 --json "$out/conformance-beam10.json"
 echo "== the model alone: conformance, beam 100 ($limit tasks)" >&2
-"$bin/flashsynth-neural-eval" --model "$model" --conformance "$shared/robustfill-conformance" \
+"$bin/flashsynth-neural-eval" robustfill --model "$model" --conformance "$shared/robustfill-conformance" \
     --limit "$limit" --beam 100 --jobs "$jobs" --threads 1 --json "$out/conformance-beam100.json"
 # Three times: on a shared 2-core machine one run's median can be 30% off.
 for run in 1 2 3; do
   echo "== latency: beam 100 on 2 threads, one task at a time (first 50 conformance tasks), run $run" >&2
-  "$bin/flashsynth-neural-eval" --model "$model" --conformance "$shared/robustfill-conformance" \
+  "$bin/flashsynth-neural-eval" robustfill --model "$model" --conformance "$shared/robustfill-conformance" \
       --limit 50 --beam 100 --jobs 1 --threads 2 --json "$out/latency-beam100-$run.json"
 done
 echo "== the model alone: synthetic 4+6 set (first $eval_limit tasks), beam 100" >&2
-"$bin/flashsynth-neural-eval" --model "$model" --eval-set "$evalset/evalset-7" \
+"$bin/flashsynth-neural-eval" robustfill --model "$model" --eval-set "$evalset/evalset-7" \
     --limit "$eval_limit" --beam 100 --jobs "$jobs" --threads 1 --json "$out/evalset7-beam100.json"
 
 for engine in symbolic neural hybrid; do

@@ -1,32 +1,19 @@
 // End-to-end tests of the flashsynth command line: learning (the default)
 // and running a given program (--program, --program-file).
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
+#include "io/testing/run_command.h"
+#include "io/testing/scratch_dir.h"
 #include "nlohmann/json.hpp"
 
 namespace flashsynth {
 namespace {
 
-struct Outcome {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
-
-std::string ReadAll(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using io::ReadWholeFile;
+using Outcome = io::CommandResult;
 
 bool Contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
@@ -34,31 +21,22 @@ bool Contains(const std::string& text, const std::string& part) {
 
 class CliTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("flashsynth_cli_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   std::string Write(const std::string& name, const std::string& contents) {
-    std::ofstream(dir_ / name, std::ios::binary) << contents;
-    return (dir_ / name).string();
+    return dir_.Write(name, contents);
   }
 
   // Runs flashsynth with `args` (already shell-quoted where needed).
-  // `env`: assignments put before the command ("LD_DEBUG=files").
-  Outcome Run(const std::string& args, const std::string& stdin_text = "", const std::string& env = "") {
-    const std::string in = Write("stdin.txt", stdin_text);
-    const std::string cmd = env + (env.empty() ? "" : " ") + std::string(FLASHSYNTH_BIN) + " " + args + " <" + in + " >" +
-                            (dir_ / "out.txt").string() + " 2>" + (dir_ / "err.txt").string();
-    const int status = std::system(cmd.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, ReadAll(dir_ / "out.txt"),
-            ReadAll(dir_ / "err.txt")};
+  // `env`: assignments added to its environment ("LD_DEBUG=files").
+  static Outcome Run(const std::string& args, const std::string& stdin_text = "",
+                     std::vector<std::string> env = {}) {
+    io::RunOptions options;
+    options.stdin_text = stdin_text;
+    options.env = std::move(env);
+    return io::RunCommand(std::string(FLASHSYNTH_BIN) + " " + args, options);
   }
 
-  std::filesystem::path dir_;
+  io::ScratchDir dir_{std::string("flashsynth_cli_test_") +
+                     ::testing::UnitTest::GetInstance()->current_test_info()->name()};
 };
 
 // ---------------------------------------------------------------------------
@@ -286,18 +264,18 @@ TEST_F(CliTest, WritesTheOutputFileAtomicallyAndNeverOverTheInput) {
   Outcome o = Run("-o " + out + " " + csv);
   EXPECT_EQ(o.exit_code, 0) << o.err;
   EXPECT_EQ(o.out, "");
-  EXPECT_EQ(ReadAll(out), "name,last\nAda Lovelace,Lovelace\nAlan Turing,Turing\nGrace Hopper,Hopper\n");
-  for (const auto& entry : std::filesystem::directory_iterator(dir_)) {
+  EXPECT_EQ(ReadWholeFile(out), "name,last\nAda Lovelace,Lovelace\nAlan Turing,Turing\nGrace Hopper,Hopper\n");
+  for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
     EXPECT_FALSE(Contains(entry.path().string(), ".tmp-")) << entry.path();
   }
   o = Run("-o " + csv + " " + csv);
   EXPECT_EQ(o.exit_code, 2);
   EXPECT_TRUE(Contains(o.err, "refusing to overwrite")) << o.err;
-  EXPECT_EQ(ReadAll(csv), kTask);
+  EXPECT_EQ(ReadWholeFile(csv), kTask);
   // The same file by another name.
   o = Run("-o " + (dir_ / "." / "names.csv").string() + " " + csv);
   EXPECT_EQ(o.exit_code, 2);
-  EXPECT_EQ(ReadAll(csv), kTask);
+  EXPECT_EQ(ReadWholeFile(csv), kTask);
 }
 
 TEST_F(CliTest, PrintsOneJsonObjectWithTheDocumentedFields) {
@@ -433,10 +411,10 @@ TEST_F(CliTest, ACorruptModelIsNamed) {
 // (the dynamic loader's log, LD_DEBUG=files, names every library it loads).
 TEST_F(CliTest, LibTorchIsLoadedOnlyWhenTheModelIsNeeded) {
   const std::string names = std::string(FLASHSYNTH_SOURCE_DIR) + "/examples/names.csv";
-  Outcome o = Run("--help", "", "LD_DEBUG=files");
+  Outcome o = Run("--help", "", {"LD_DEBUG=files"});
   EXPECT_EQ(o.exit_code, 0);
   EXPECT_FALSE(Contains(o.err, "libtorch")) << o.err.substr(0, 2000);
-  o = Run("--json " + names, "", "LD_DEBUG=files");
+  o = Run("--json " + names, "", {"LD_DEBUG=files"});
   EXPECT_EQ(o.exit_code, 0) << o.err.substr(0, 2000);
   EXPECT_FALSE(Contains(o.err, "libtorch")) << o.err.substr(0, 2000);
   nlohmann::json j = nlohmann::json::parse(o.out);
@@ -444,13 +422,13 @@ TEST_F(CliTest, LibTorchIsLoadedOnlyWhenTheModelIsNeeded) {
   EXPECT_EQ(j["engine"]["model_loaded"], false);
   EXPECT_EQ(j["search"]["model_consulted"], false);
   EXPECT_EQ(j["rows"][2]["output"], "Turing, A.");
-  o = Run("--engine symbolic " + names, "", "LD_DEBUG=files");
+  o = Run("--engine symbolic " + names, "", {"LD_DEBUG=files"});
   EXPECT_EQ(o.exit_code, 0);
   EXPECT_FALSE(Contains(o.err, "libtorch")) << o.err.substr(0, 2000);
 
   // One example: the candidates part on a three-word name; the model ranks them.
   const std::string csv = Write("t.csv", "name,last\nAda Lovelace,Lovelace\nGrace Brewster Hopper,\n");
-  o = Run("--json " + csv, "", "LD_DEBUG=files");
+  o = Run("--json " + csv, "", {"LD_DEBUG=files"});
   EXPECT_EQ(o.exit_code, 0);
   EXPECT_TRUE(Contains(o.err, "libtorch")) << o.err.substr(0, 2000);
   j = nlohmann::json::parse(o.out);
@@ -477,12 +455,12 @@ TEST_F(CliTest, NeuralEngineSaysWhatItLoaded) {
 TEST_F(CliTest, AMissingPluginIsANoteOrAnError) {
   const std::string csv = Write("t.csv", "name,last\nAda Lovelace,Lovelace\nAlan Turing,\n");
   const std::string env = "FLASHSYNTH_NEURAL_PLUGIN=" + (dir_ / "absent.so").string();
-  Outcome o = Run(csv, "", env);
+  Outcome o = Run(csv, "", {env});
   EXPECT_EQ(o.exit_code, 0) << o.err;
   EXPECT_TRUE(Contains(o.err, "note: the neural proposer is off (no neural plugin at " + (dir_ / "absent.so").string()))
       << o.err;
   EXPECT_EQ(o.out, "name,last\nAda Lovelace,Lovelace\nAlan Turing,Turing\n");
-  o = Run("--engine neural " + csv, "", env);
+  o = Run("--engine neural " + csv, "", {env});
   EXPECT_EQ(o.exit_code, 2) << o.err;
   EXPECT_TRUE(Contains(o.err, "--engine neural: no neural plugin at ")) << o.err;
 }

@@ -2,14 +2,13 @@
 // ExeDec's reference implementation) must reproduce its stored outputs.
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "dsl/csv.h"
 #include "dsl/interpreter.h"
 #include "dsl/parser.h"
 #include "gtest/gtest.h"
+#include "io/testing/scratch_dir.h"
 #include "nlohmann/json.hpp"
 #include "tests/exedec_tokens.h"
 
@@ -22,13 +21,6 @@ std::filesystem::path ConformanceDir() {
   return std::filesystem::path(FLASHSYNTH_SHARED_DIR) / "benchmarks" / "robustfill-conformance";
 }
 
-std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 struct ConformanceTask {
   dsl::Program program;
   std::vector<dsl::CsvRecord> records;  // header first
@@ -38,12 +30,12 @@ ConformanceTask LoadTask(int index) {
   char stem[8];
   std::snprintf(stem, sizeof(stem), "%04d", index);
   const std::filesystem::path dir = ConformanceDir();
-  const nlohmann::json meta = nlohmann::json::parse(ReadFile(dir / (std::string(stem) + ".json")));
+  const nlohmann::json meta = nlohmann::json::parse(io::ReadWholeFile(dir / (std::string(stem) + ".json")));
   absl::StatusOr<dsl::Program> program =
       testing::ProgramFromExeDecTokens(meta.at("program_tokens").get<std::string>());
   EXPECT_TRUE(program.ok()) << stem << ": " << program.status();
   absl::StatusOr<std::vector<dsl::CsvRecord>> records =
-      dsl::ParseCsv(ReadFile(dir / (std::string(stem) + ".csv")));
+      dsl::ParseCsv(io::ReadWholeFile(dir / (std::string(stem) + ".csv")));
   EXPECT_TRUE(records.ok()) << stem << ": " << records.status();
   return {program.ok() ? *program : dsl::Program::Concat({dsl::Expr::ConstStr("")}),
           records.ok() ? *records : std::vector<dsl::CsvRecord>{}};

@@ -1,16 +1,12 @@
-// flashsynth-induction-eval end to end on an untrained tiny model (the
-// numbers do not matter, the plumbing does).
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdio>
+// flashsynth-neural-eval induction end to end on an untrained tiny model
+// (the numbers do not matter, the plumbing does).
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "io/testing/run_command.h"
+#include "io/testing/scratch_dir.h"
 #include "neural/device.h"
 #include "neural/induction/induction.h"
 #include "neural/robustfill/robustfill_model.h"
@@ -23,47 +19,23 @@ using ::testing::HasSubstr;
 
 namespace fs = std::filesystem;
 
-struct ToolRun {
-  int status = -1;
-  std::string out;  // stdout and stderr
-};
-
-ToolRun Shell(const std::string& command) {
-  ToolRun r;
-  FILE* p = popen((command + " 2>&1").c_str(), "r");
-  if (p == nullptr) return r;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, p)) > 0) r.out.append(buffer, n);
-  const int status = pclose(p);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using io::CommandResult;
+using io::ReadWholeFile;
 
 class InductionToolsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     SetNumThreads(1);
-    dir_ = fs::temp_directory_path() / ("induction_tools_test_" + std::to_string(getpid()));
-    fs::remove_all(dir_);
     fs::create_directories(dir_ / "tasks");
     // Two tasks with held-out rows (one non-ASCII), one without, one malformed.
-    std::ofstream(dir_ / "tasks" / "0000.csv")
-        << "in1,output\nAda Lovelace,Lovelace\nAlan Turing,Turing\nGrace Hopper,Hopper\n"
-           "Edsger Dijkstra,Dijkstra\nBarbara Liskov,Liskov\nAlan Kay,Kay\n";
-    std::ofstream(dir_ / "tasks" / "0001.csv")
-        << "in1,in2,output\nZoë,Ångström,Ångström\n東京,x,x\nAl,Bo,Bo\nEd,Fa,Fa\nCy,Di,Di\n";
-    std::ofstream(dir_ / "tasks" / "0002.csv") << "in1,output\na,A\nb,B\n";
-    std::ofstream(dir_ / "tasks" / "0003.csv") << "in1,output\n\"open,x\n";
+    dir_.Write("tasks/0000.csv",
+               "in1,output\nAda Lovelace,Lovelace\nAlan Turing,Turing\nGrace Hopper,Hopper\n"
+               "Edsger Dijkstra,Dijkstra\nBarbara Liskov,Liskov\nAlan Kay,Kay\n");
+    dir_.Write("tasks/0001.csv",
+               "in1,in2,output\nZoë,Ångström,Ångström\n東京,x,x\nAl,Bo,Bo\nEd,Fa,Fa\nCy,Di,Di\n");
+    dir_.Write("tasks/0002.csv", "in1,output\na,A\nb,B\n");
+    dir_.Write("tasks/0003.csv", "in1,output\n\"open,x\n");
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   std::string WriteTinyModel() {
     InductionConfig c;
@@ -71,31 +43,35 @@ class InductionToolsTest : public ::testing::Test {
     c.embedding_size = 8;
     c.hidden_size = 16;
     c.max_chars = 20;
-    const std::string path = (dir_ / "tiny.fsnn").string();
-    std::ofstream(path, std::ios::binary) << *(*InductionModel::Create(c, 1))->Save();
-    return path;
+    return dir_.Write("tiny.fsnn", *(*InductionModel::Create(c, 1))->Save());
   }
 
-  std::string Eval(const std::string& args) { return std::string(INDUCTION_EVAL_BIN) + " " + args; }
+  // Runs flashsynth-neural-eval induction ARGS.
+  static io::CommandResult Eval(const std::string& args) {
+    return io::RunCommand(std::string(EVAL_BIN) + " induction " + args);
+  }
 
-  fs::path dir_;
+  io::ScratchDir dir_{"induction_tools_test"};
 };
 
 TEST_F(InductionToolsTest, ReportsAccuracyLatencyAndBadTasks) {
   const std::string model = WriteTinyModel();
   const std::string json = (dir_ / "report.json").string();
-  ToolRun r = Shell(Eval("--model " + model + " --tasks " + (dir_ / "tasks").string() +
-                         " --beam 2 --threads 1 --jobs 2 --json " + json));
-  ASSERT_EQ(r.status, 0) << r.out;
+  const std::string tasks = (dir_ / "tasks").string();
+  CommandResult r = Eval("--model " + model + " --tasks " + tasks +
+                         " --beam 2 --threads 1 --jobs 2 --json " + json);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("induction pointer E=8 H=16"));
   EXPECT_THAT(r.out, HasSubstr("4 tasks, 3 with held-out rows (1 skipped: none held out, or under "
                                "--min-examples rows), 1 could not be run"));
   EXPECT_THAT(r.out, HasSubstr("generalization accuracy"));
   EXPECT_THAT(r.out, HasSubstr("average-example accuracy"));
   EXPECT_THAT(r.out, HasSubstr("per task: median"));
-  EXPECT_THAT(r.out, HasSubstr("0003: line"));  // the malformed task is named
-  const nlohmann::json report = nlohmann::json::parse(Slurp(json));
-  EXPECT_EQ(report["tool"], "flashsynth-induction-eval");
+  EXPECT_THAT(r.err, HasSubstr("0003: line"));  // the malformed task is named
+  EXPECT_THAT(r.err, HasSubstr("4/4 tasks, "));  // the progress line ends at the total
+  const nlohmann::json report = nlohmann::json::parse(ReadWholeFile(json));
+  EXPECT_EQ(report["tool"], "flashsynth-induction-eval");  // the report's kind, unchanged
+  EXPECT_THAT(report["command"].get<std::string>(), HasSubstr("flashsynth-neural-eval induction --model "));
   EXPECT_EQ(report["beam"], 2);
   EXPECT_EQ(report["observed"], 4);
   const nlohmann::json& s = report["summary"];
@@ -113,40 +89,38 @@ TEST_F(InductionToolsTest, ReportsAccuracyLatencyAndBadTasks) {
   EXPECT_TRUE(report["per_task"][3].contains("error"));
 
   // --observed 1 --limit 1: one task, five held-out rows.
-  r = Shell(Eval("--model " + model + " --tasks " + (dir_ / "tasks").string() +
-                 " --observed 1 --limit 1 --beam 1"));
-  ASSERT_EQ(r.status, 0) << r.out;
+  r = Eval("--model " + model + " --tasks " + tasks + " --observed 1 --limit 1 --beam 1");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("1 tasks, 1 with held-out rows"));
 
   // --min-examples 6, as flashsynth-bench's generalize@3 runs: 0001 (5 rows)
   // and 0002 (2 rows) are skipped; 0003 cannot be read and counts.
-  r = Shell(Eval("--model " + model + " --tasks " + (dir_ / "tasks").string() +
-                 " --min-examples 6 --beam 1"));
-  ASSERT_EQ(r.status, 0) << r.out;
+  r = Eval("--model " + model + " --tasks " + tasks + " --min-examples 6 --beam 1");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("4 tasks, 2 with held-out rows (2 skipped"));
 }
 
 TEST_F(InductionToolsTest, NamesAMissingFolderOrModelAndRefusesOtherModels) {
   const std::string model = WriteTinyModel();
+  const std::string tasks = (dir_ / "tasks").string();
   const std::string missing_dir = (dir_ / "nowhere").string();
-  ToolRun r = Shell(Eval("--model " + model + " --tasks " + missing_dir));
-  EXPECT_EQ(r.status, 1);
-  EXPECT_THAT(r.out, HasSubstr(missing_dir));
+  CommandResult r = Eval("--model " + model + " --tasks " + missing_dir);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr(missing_dir));
   const std::string missing = (dir_ / "missing.fsnn").string();
-  r = Shell(Eval("--model " + missing + " --tasks " + (dir_ / "tasks").string()));
-  EXPECT_EQ(r.status, 1);
-  EXPECT_THAT(r.out, HasSubstr(missing + ": cannot open"));
+  r = Eval("--model " + missing + " --tasks " + tasks);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("flashsynth-neural-eval induction: " + missing + ": cannot open"));
   ModelConfig rf;
   rf.embedding_size = 8;
   rf.hidden_size = 16;
-  const std::string robustfill = (dir_ / "rf.fsnn").string();
-  std::ofstream(robustfill, std::ios::binary) << *(*RobustFillModel::Create(rf, 1))->Save();
-  r = Shell(Eval("--model " + robustfill + " --tasks " + (dir_ / "tasks").string()));
-  EXPECT_EQ(r.status, 1);
-  EXPECT_THAT(r.out, HasSubstr(robustfill + ": "));
-  EXPECT_EQ(Shell(Eval("--tasks " + (dir_ / "tasks").string())).status, 2);  // no --model
-  EXPECT_EQ(Shell(Eval("--model " + model + " --tasks x --beam 0")).status, 2);
-  EXPECT_EQ(Shell(Eval("--help")).status, 0);
+  const std::string robustfill = dir_.Write("rf.fsnn", *(*RobustFillModel::Create(rf, 1))->Save());
+  r = Eval("--model " + robustfill + " --tasks " + tasks);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr(robustfill + ": "));
+  EXPECT_EQ(Eval("--tasks " + tasks).exit_code, 2);  // no --model
+  EXPECT_EQ(Eval("--model " + model + " --tasks x --beam 0").exit_code, 2);
+  EXPECT_EQ(Eval("--help").exit_code, 0);
 }
 
 }  // namespace

@@ -8,13 +8,14 @@
 // 4 rows are observed), a NNNN.json sidecar beside each with the sampled
 // program, and evalset-7/manifest.json with the options. The same flags give
 // the same files on every machine. Read them with
-//   flashsynth-neural-eval --model M --eval-set evalset-7
+//   flashsynth-neural-eval robustfill --model M --eval-set evalset-7
 //   flashsynth-bench --mode generalize --k 4 evalset-7
 // Torch-free.
 #include <unistd.h>
 
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "CLI/CLI.hpp"
@@ -22,6 +23,7 @@
 #include "absl/strings/str_join.h"
 #include "dsl/status_macros.h"
 #include "neural/eval_set.h"
+#include "io/command_line.h"
 #include "io/files.h"
 #include "nlohmann/json.hpp"
 
@@ -116,7 +118,8 @@ int main(int argc, char** argv) {
   Flags f;
   app.add_option("--out", f.out, "Folder to write (created if missing)")->required();
   app.add_option("--tasks", f.tasks, "Number of tasks");
-  app.add_option("--seed", f.seed, "Seed; task i depends only on (options, seed, i)");
+  app.add_option("--seed", f.seed, "Seed; task i depends only on (options, seed, i)")
+      ->check(flashsynth::io::WholeNumber());
   app.add_option("--observed", f.options.observed, "Rows a synthesizer learns from");
   app.add_option("--held-out", f.options.held_out, "Rows that judge its program");
   app.add_option("--min-expressions", f.options.sampler.min_expressions, "Concat length, at least");
@@ -129,7 +132,7 @@ int main(int argc, char** argv) {
                  "Redraw tasks with a longer output (RobustFill: 100)");
   app.add_flag("--extended", f.extended, "Sample the DSL extensions (columns, Switch, ...)");
   app.add_flag("--force", f.force, "Overwrite task files already in --out");
-  CLI11_PARSE(app, argc, argv);
+  if (std::optional<int> exit = flashsynth::io::ParseCommandLine(app, argc, argv)) return *exit;
   std::vector<std::string> args(argv, argv + argc);
   args[0] = "flashsynth-make-evalset";
   const absl::Status s = Write(f, absl::StrJoin(args, " "));

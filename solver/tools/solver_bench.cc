@@ -26,12 +26,13 @@
 // Prints a Markdown table (and --json FILE) with wall-clock times per call
 // and the process's CPU time per call (which leaves out other processes on
 // a shared machine; a Distinguish call cut off at its deadline leaves its Z3
-// worker running, and that CPU time lands on later calls).
+// worker running, and that CPU time lands on later calls). Exit status: 0
+// when the figures are out, 1 when --json cannot be written, 2 for bad usage
+// (an unknown flag, a value that is not a number or out of its range).
 #include <time.h>
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -48,6 +49,9 @@
 #include "dsl/interpreter.h"
 #include "dsl/program.h"
 #include "dsl/sampler.h"
+#include "io/command_line.h"
+#include "io/files.h"
+#include "io/progress.h"
 #include "nlohmann/json.hpp"
 #include "solver/distinguish.h"
 #include "solver/encode.h"
@@ -102,9 +106,30 @@ auto Timed(Times* times, F f) {
   return result;
 }
 
-void Progress(const char* part, int done, int count) {
-  if (done % 25 == 0 || done == count) std::cerr << part << ": " << done << "/" << count << std::endl;
-}
+// A part's progress line on stderr, "encode: 25/200" (io/progress.h:
+// redrawn on a terminal, else a line every 25 items and at the end), and
+// its failures above it.
+class PartProgress {
+ public:
+  PartProgress(const char* part, int count)
+      : part_(part), count_(count), line_(std::cerr, static_cast<size_t>(count), Options()) {}
+  ~PartProgress() { line_.Finish(); }
+  void Update(int done) {
+    line_.Update(static_cast<size_t>(done), absl::StrCat(part_, ": ", done, "/", count_));
+  }
+  void Print(const std::string& text) { line_.Print(text); }
+
+ private:
+  static io::ProgressOptions Options() {
+    io::ProgressOptions o;
+    o.terminal = io::StderrIsTerminal();
+    o.every_items = 25;
+    return o;
+  }
+  const char* part_;
+  int count_;
+  io::ProgressLine line_;
+};
 
 // Mean, median, 90th percentile and maximum of call times (nearest rank),
 // and every time in call order.
@@ -170,18 +195,19 @@ Json BenchEncode(const Flags& flags) {
   options.timeout = absl::Seconds(60);
   int agree = 0, disagree = 0, errors = 0;
   Times ms;
+  PartProgress progress("encode", flags.count);
   for (int i = 0; i < flags.count; ++i) {
     const dsl::SampledTask t = tasks.Next();
     const dsl::Row& row = t.inputs[static_cast<size_t>(i) % t.inputs.size()];
     absl::StatusOr<std::optional<std::string>> out =
         Timed(&ms, [&] { return EvaluateWithZ3(t.program, row, options); });
-    Progress("encode", i + 1, flags.count);
+    progress.Update(i + 1);
     if (!out.ok()) {
       ++errors;
-      std::cerr << "encode: " << out.status() << "\n  " << t.program.ToString() << "\n";
+      progress.Print(absl::StrCat("encode: ", out.status().ToString(), "\n  ", t.program.ToString()));
     } else if (*out != dsl::Evaluate(t.program, row)) {
       ++disagree;
-      std::cerr << "encode: disagrees " << t.program.ToString() << " on " << Show(row) << "\n";
+      progress.Print(absl::StrCat("encode: disagrees ", t.program.ToString(), " on ", Show(row)));
     } else {
       ++agree;
     }
@@ -216,6 +242,7 @@ Json BenchFill(const Flags& flags) {
   options.timeout = absl::Milliseconds(static_cast<int64_t>(flags.fill_timeout * 1000));
   int recovered = 0, unsat = 0, timed_out = 0, errors = 0, without_holes = 0, holes = 0;
   Times ms;
+  PartProgress progress("fill", flags.count);
   while (ms.size() < flags.count) {
     const dsl::SampledTask t = tasks.Next();
     const Sketch sketch = BlankArguments(t.program, kinds);
@@ -226,7 +253,7 @@ Json BenchFill(const Flags& flags) {
     holes += static_cast<int>(sketch.holes.size());
     absl::StatusOr<std::optional<dsl::Program>> filled =
         Timed(&ms, [&] { return FillHoles(sketch, t.inputs, t.outputs, options); });
-    Progress("fill", ms.size(), flags.count);
+    progress.Update(ms.size());
     bool valid = filled.ok() && filled->has_value();
     for (size_t r = 0; valid && r < t.inputs.size(); ++r) valid = dsl::Evaluate(**filled, t.inputs[r]) == t.outputs[r];
     if (valid) {
@@ -240,11 +267,10 @@ Json BenchFill(const Flags& flags) {
     } else {
       ++errors;
     }
-    {  // every failure
-      std::cerr << "fill: " << (filled.ok() ? "no completion" : filled.status().ToString()) << "\n  "
-                << t.program.ToString() << "\n  "
-                << Json{{"inputs", t.inputs}, {"outputs", t.outputs}}.dump() << "\n";
-    }
+    // Every failure.
+    progress.Print(absl::StrCat("fill: ", filled.ok() ? "no completion" : filled.status().ToString(), "\n  ",
+                                t.program.ToString(), "\n  ",
+                                Json{{"inputs", t.inputs}, {"outputs", t.outputs}}.dump()));
   }
   const int n = ms.size();
   return Json{{"sketches", n}, {"blank", flags.blank}, {"mean_holes", static_cast<double>(holes) / n},
@@ -355,6 +381,7 @@ Json BenchSeparate(const Flags& flags) {
   int separated = 0, equivalent = 0, timed_out = 0, errors = 0, without_partner = 0;
   std::map<std::string, int> found_by;
   Times ms;
+  PartProgress progress("separate", flags.count);
   while (ms.size() < flags.count) {
     const dsl::SampledTask t = tasks.Next();
     const std::optional<dsl::Program> b = FindPartner(t, &mutator);
@@ -364,7 +391,7 @@ Json BenchSeparate(const Flags& flags) {
     }
     const std::vector<dsl::Row> examples(t.inputs.begin(), t.inputs.begin() + kSeparateExamples);
     absl::StatusOr<Distinction> d = Timed(&ms, [&] { return Distinguish(t.program, *b, examples, options); });
-    Progress("separate", ms.size(), flags.count);
+    progress.Update(ms.size());
     const bool ok = d.ok() && d->verdict == Verdict::kDistinguished &&
                     dsl::Evaluate(t.program, d->input) != dsl::Evaluate(*b, d->input);
     if (ok) {
@@ -378,11 +405,12 @@ Json BenchSeparate(const Flags& flags) {
       ++errors;
     }
     if (!ok || flags.verbose) {
-      std::cerr << "separate: " << (d.ok() ? (ok ? FoundByName(d->found_by) : "equivalent?") : d.status().ToString())
-                << absl::StrFormat(" (%.0f ms)", ms.wall.back()) << "\n  " << t.program.ToString() << "\n  "
-                << b->ToString() << "\n  examples";
-      for (const dsl::Row& row : examples) std::cerr << " " << Show(row);
-      std::cerr << "\n";
+      std::string text = absl::StrCat(
+          "separate: ", d.ok() ? (ok ? FoundByName(d->found_by) : "equivalent?") : d.status().ToString(),
+          absl::StrFormat(" (%.0f ms)", ms.wall.back()), "\n  ", t.program.ToString(), "\n  ",
+          b->ToString(), "\n  examples");
+      for (const dsl::Row& row : examples) absl::StrAppend(&text, " ", Show(row));
+      progress.Print(text);
     }
   }
   const int n = ms.size();
@@ -441,10 +469,9 @@ int Run(const Flags& flags) {
   if (flags.parts.find("separate") != std::string::npos) report["separate"] = BenchSeparate(flags);
   std::cout << Markdown(report, flags);
   if (!flags.json_file.empty()) {
-    std::ofstream out(flags.json_file);
-    out << report.dump(2) << "\n";
-    if (!out) {
-      std::cerr << "solver_bench: cannot write " << flags.json_file << "\n";
+    const absl::Status written = io::WriteFileAtomically(flags.json_file, report.dump(2) + "\n");
+    if (!written.ok()) {
+      std::cerr << "solver_bench: " << written.message() << "\n";
       return 1;
     }
   }
@@ -458,7 +485,9 @@ int main(int argc, char** argv) {
   flashsynth::solver::Flags flags;
   CLI::App app{"solver_bench: encode-and-check time, hole filling and separation on sampled tasks"};
   app.add_option("--count", flags.count, "items per part")->capture_default_str()->check(CLI::Range(1, 1000000));
-  app.add_option("--seed", flags.seed, "sampler seed")->capture_default_str();
+  app.add_option("--seed", flags.seed, "sampler seed")
+      ->capture_default_str()
+      ->check(flashsynth::io::WholeNumber());
   app.add_option("--parts", flags.parts, "comma-separated: encode, fill, separate")->capture_default_str();
   app.add_option("--fill-timeout", flags.fill_timeout, "FillHoles budget, seconds")
       ->capture_default_str()
@@ -474,6 +503,6 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"both", "core", "extended"}));
   app.add_option("--json", flags.json_file, "also write the figures as JSON here");
   app.add_flag("--verbose", flags.verbose, "print every failure and every separation");
-  CLI11_PARSE(app, argc, argv);
+  if (std::optional<int> exit = flashsynth::io::ParseCommandLine(app, argc, argv)) return *exit;
   return flashsynth::solver::Run(flags);
 }

@@ -20,30 +20,33 @@
 // take about 10 s alone, several times that on a loaded machine).
 // --jobs J runs J pairs at a time on threads (one Z3 context per call);
 // --shard I/K checks only the pairs whose index is I modulo K, so that K
-// processes or machines together check all N. Progress goes to stderr every
-// 10 s, with each failure as it happens; stdout gets each disagreement
+// processes or machines together check all N. Progress goes to stderr
+// (io/progress.h: redrawn on a terminal, else a line every 10 s), with each
+// failure as it happens; stdout gets each disagreement
 // (program, input, both outputs) and error, then the summary: counts per
 // cell encoding, the pairs using each operator, the time. Exit status 0 when
-// every pair agrees in every encoding, 1 otherwise, 2 on bad usage.
+// every pair agrees in every encoding, 1 otherwise, 2 on bad usage (a flag
+// it does not know, a value that is not a number or out of its range).
 #include <sys/resource.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <iostream>
 #include <map>
-#include <mutex>
+#include <optional>
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "CLI/CLI.hpp"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
 #include "dsl/interpreter.h"
 #include "dsl/program.h"
 #include "dsl/sampler.h"
+#include "io/command_line.h"
+#include "io/parallel.h"
+#include "io/progress.h"
 #include "solver/encode.h"
 
 namespace {
@@ -54,6 +57,7 @@ using Clock = std::chrono::steady_clock;
 constexpr solver::CellEncoding kEncodings[] = {solver::CellEncoding::kSymbolic,
                                                solver::CellEncoding::kConcrete};
 constexpr const char* kEncodingNames[] = {"symbolic", "concrete"};
+constexpr double kProgressSeconds = 10;  // between progress lines off a terminal
 
 struct Flags {
   int pairs = 10000;
@@ -76,34 +80,53 @@ struct Outcome {
   double ms[2] = {0, 0};
 };
 
-bool ParseFlags(int argc, char** argv, Flags* f) {
-  for (int i = 1; i < argc; ++i) {
-    const bool has_value = i + 1 < argc;
-    if (!std::strcmp(argv[i], "--pairs") && has_value) {
-      f->pairs = std::atoi(argv[++i]);
-    } else if (!std::strcmp(argv[i], "--seed") && has_value) {
-      f->seed = std::strtoull(argv[++i], nullptr, 10);
-    } else if (!std::strcmp(argv[i], "--jobs") && has_value) {
-      f->jobs = std::max(1, std::atoi(argv[++i]));
-    } else if (!std::strcmp(argv[i], "--timeout") && has_value) {
-      f->timeout_s = std::max(1, std::atoi(argv[++i]));
-    } else if (!std::strcmp(argv[i], "--shard") && has_value) {
-      if (std::sscanf(argv[++i], "%d/%d", &f->shard, &f->shards) != 2 || f->shards < 1 ||
-          f->shard < 0 || f->shard >= f->shards) {
-        return false;
-      }
-    } else if (!std::strcmp(argv[i], "--cells") && has_value) {
-      const std::string v = argv[++i];
-      if (v != "symbolic" && v != "concrete" && v != "both") return false;
-      f->run[0] = v != "concrete";
-      f->run[1] = v != "symbolic";
-    } else if (!std::strcmp(argv[i], "--verbose")) {
-      f->verbose = true;
-    } else {
-      return false;
-    }
+// "I/K" with 0 <= I < K into `shard` and `shards`; false when it is not.
+bool ParseShard(const std::string& text, int* shard, int* shards) {
+  const std::vector<std::string> parts = absl::StrSplit(text, '/');
+  int i = 0, k = 0;
+  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &i) || !absl::SimpleAtoi(parts[1], &k) ||
+      k < 1 || i < 0 || i >= k) {
+    return false;
   }
-  return f->pairs > 0;
+  *shard = i;
+  *shards = k;
+  return true;
+}
+
+// The flags into `f`; a value out of its range is a usage error.
+void AddFlags(CLI::App& app, Flags* f) {
+  app.add_option("--pairs", f->pairs, "(program, input) pairs to check")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000000));
+  app.add_option("--seed", f->seed, "sampler seed (the extended sampler gets S+1)")
+      ->capture_default_str()
+      ->check(io::WholeNumber());
+  app.add_option("--jobs", f->jobs, "pairs checked at a time, on threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
+  app.add_option("--timeout", f->timeout_s, "each EvaluateWithZ3 call's budget, in seconds")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86400));
+  app.add_option_function<std::string>(
+         "--shard", [f](const std::string& text) { ParseShard(text, &f->shard, &f->shards); },
+         "I/K: only the pairs whose index is I modulo K")
+      ->type_name("I/K")
+      ->check(CLI::Validator(
+          [](const std::string& text) -> std::string {
+            int i = 0, k = 0;
+            return ParseShard(text, &i, &k) ? "" : "I/K with 0 <= I < K, not " + text;
+          },
+          ""));
+  app.add_option_function<std::string>(
+         "--cells",
+         [f](const std::string& v) {
+           f->run[0] = v != "concrete";
+           f->run[1] = v != "symbolic";
+         },
+         "cell encodings to check")
+      ->default_str("both")
+      ->check(CLI::IsMember({"symbolic", "concrete", "both"}));
+  app.add_flag("--verbose", f->verbose, "name each pair on stderr before it runs");
 }
 
 // The first `n` pairs of the check (same order as ever: task by task).
@@ -249,15 +272,55 @@ int Report(const Flags& f, const std::vector<dsl::Program>& programs, const std:
   return clean ? 0 : 1;
 }
 
+// The progress line's text after `done` of `total` pairs.
+std::string ProgressText(size_t done, size_t total, int failing, double seconds) {
+  const double left = done ? seconds * static_cast<double>(total - done) / static_cast<double>(done) : 0;
+  return "solver_check: " + std::to_string(done) + "/" + std::to_string(total) + " pairs, " +
+         std::to_string(failing) + " failing, " + std::to_string(static_cast<int>(seconds)) +
+         " s elapsed, about " + std::to_string(static_cast<int>(left)) + " s left";
+}
+
+// Runs the pairs `mine` (indices into `pairs`) on --jobs threads into
+// `outcomes`, naming each failure on stderr as it happens.
+void CheckPairs(const Flags& f, const std::vector<dsl::Program>& programs, const std::vector<Pair>& pairs,
+                const std::vector<size_t>& mine, std::vector<Outcome>* outcomes) {
+  io::ProgressOptions shown;
+  shown.terminal = io::StderrIsTerminal();
+  shown.every_seconds = kProgressSeconds;
+  io::ProgressLine progress(std::cerr, mine.size(), shown);
+  int failing = 0;  // guarded by the pool's lock (Commit, on_tick)
+  io::ParallelForOptions options;
+  options.jobs = f.jobs;
+  options.on_tick = [&](io::ParallelTick& tick) {
+    progress.Update(tick.done(), ProgressText(tick.done(), mine.size(), failing, progress.seconds()));
+  };
+  io::ParallelFor(mine.size(), options, [&](const io::WorkItem& item) {
+    const Pair& pair = pairs[mine[item.index]];
+    const dsl::Program& program = programs[pair.task];
+    if (f.verbose) {
+      progress.Print("pair " + std::to_string(mine[item.index]) + ": " + program.ToString() + " " +
+                     Show(pair.row));
+    }
+    Outcome& o = (*outcomes)[item.index];
+    RunPair(f, program, pair, &o);
+    std::string failures = Failures(f, program, pair, mine[item.index], o);
+    if (failures.empty()) return;
+    failures.pop_back();  // the last newline: Print adds one
+    item.Commit([&] {
+      ++failing;
+      progress.Print(failures);
+    });
+  });
+  progress.Finish();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   Flags f;
-  if (!ParseFlags(argc, argv, &f)) {
-    std::cerr << "usage: solver_check [--pairs N] [--seed S] [--jobs J] [--shard I/K]\n"
-                 "                    [--cells symbolic|concrete|both] [--timeout SECONDS] [--verbose]\n";
-    return 2;
-  }
+  CLI::App app{"solver_check: the Z3 encoding against the interpreter on sampled (program, input) pairs"};
+  AddFlags(app, &f);
+  if (std::optional<int> exit = io::ParseCommandLine(app, argc, argv)) return *exit;
   const Clock::time_point start = Clock::now();
   std::vector<dsl::Program> programs;
   std::vector<Pair> pairs;
@@ -267,39 +330,6 @@ int main(int argc, char** argv) {
     mine.push_back(i);
   }
   std::vector<Outcome> outcomes(mine.size());
-  std::atomic<size_t> next{0}, done{0};
-  std::atomic<int> failed{0};
-  std::mutex log;
-  auto worker = [&] {
-    for (size_t k; (k = next.fetch_add(1)) < mine.size();) {
-      const Pair& pair = pairs[mine[k]];
-      if (f.verbose) {
-        std::lock_guard<std::mutex> lock(log);
-        std::cerr << "pair " << mine[k] << ": " << programs[pair.task].ToString() << " " << Show(pair.row) << "\n";
-      }
-      RunPair(f, programs[pair.task], pair, &outcomes[k]);
-      const std::string failures = Failures(f, programs[pair.task], pair, mine[k], outcomes[k]);
-      if (!failures.empty()) {
-        failed.fetch_add(1);
-        std::lock_guard<std::mutex> lock(log);
-        std::cerr << failures << std::flush;
-      }
-      done.fetch_add(1);
-    }
-  };
-  std::vector<std::thread> threads;
-  for (int j = 0; j < f.jobs; ++j) threads.emplace_back(worker);
-  for (Clock::time_point last = start; done.load() < mine.size();) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    if (Seconds(last) < 10) continue;
-    last = Clock::now();
-    const size_t d = done.load();
-    const double s = Seconds(start);
-    std::cerr << "solver_check: " << d << "/" << mine.size() << " pairs, " << failed.load() << " failing, "
-              << static_cast<int>(s) << " s elapsed, about "
-              << static_cast<int>(d ? s * static_cast<double>(mine.size() - d) / static_cast<double>(d) : 0)
-              << " s left" << std::endl;
-  }
-  for (std::thread& t : threads) t.join();
+  CheckPairs(f, programs, pairs, mine, &outcomes);
   return Report(f, programs, pairs, mine, outcomes, Seconds(start));
 }

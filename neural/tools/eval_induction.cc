@@ -1,11 +1,11 @@
-// flashsynth-induction-eval: how often an induction model (LSTM with
+// flashsynth-neural-eval induction: how often an induction model (LSTM with
 // attention, pointer network, Neural GPU on strings; output_predictor.h)
 // writes the held-out outputs of a folder of tasks exactly.
 //
-//   flashsynth-induction-eval --model M --tasks evalset-7
+//   flashsynth-neural-eval induction --model M --tasks evalset-7
 //       (written by flashsynth-make-evalset) the model reads the first 4
 //       rows of each task and writes the outputs of the 6 others
-//   flashsynth-induction-eval --model M --tasks ../shared/benchmarks/sygus-pbe-strings-2017 --observed 3
+//   flashsynth-neural-eval induction --model M --tasks ../shared/benchmarks/sygus-pbe-strings-2017 --observed 3
 //       SyGuS generalize@3
 //
 // Per task, every held-out row is a query, decoded independently (nothing
@@ -21,57 +21,40 @@
 // name), --beam N (the LSTM and pointer models' beam, default 3; other
 // models decode their own way), --threads N (LibTorch CPU threads), --jobs
 // N (tasks in parallel, one model copy each), --device, --json FILE
-// (summary and per-task rows). Exit status: 0 when the run completed, 1
-// when the model or the folder cannot be read, 2 for bad usage.
-#include <unistd.h>
-
+// (summary and per-task rows).
 #include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <cmath>
 #include <iostream>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "CLI/CLI.hpp"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
 #include "dsl/status_macros.h"
 #include "dsl/text.h"
-#include "io/files.h"
 #include "neural/device.h"
 #include "neural/eval_set.h"
-#include "neural/tools/task_folder.h"
 #include "neural/induction/induction.h"
 #include "neural/induction/output_predictor.h"
+#include "neural/tools/eval_command.h"
+#include "neural/tools/eval_common.h"
 #include "nlohmann/json.hpp"
 
 namespace flashsynth::neural {
 namespace {
 
-using internal::Percentile;
+using internal::Latency;
+using internal::Rate;
 using internal::TaskInput;
 
 constexpr size_t kMaxModelBytes = size_t{4} << 30;
-constexpr int kExitOk = 0;
-constexpr int kExitFailed = 1;
-constexpr int kExitBadUsage = 2;
 
 struct Flags {
-  std::string model;
-  std::string tasks;
-  int observed = 4;
+  internal::ModelFlags model;
+  internal::TaskFlags tasks;
+  std::string dir;  // --tasks
   int min_examples = 0;
-  int limit = -1;
   int beam = 3;
-  int threads = 1;
-  int jobs = 1;
-  std::string device = "cpu";
-  std::string json_file;
 };
 
 struct TaskResult {
@@ -90,10 +73,8 @@ struct TaskResult {
 struct Summary {
   int tasks = 0, errors = 0, skipped = 0, with_held_out = 0, generalized = 0;
   double average_example_accuracy = 0;
-  double median = 0, p90 = 0, mean = 0, max = 0, total = 0;  // seconds per task
+  Latency latency;
 };
-
-double Rate(int n, int of) { return of == 0 ? 0 : static_cast<double>(n) / of; }
 
 size_t LongestInput(const LabeledTask& task) {
   size_t longest = 0;
@@ -160,13 +141,7 @@ Summary Summarize(const std::vector<TaskResult>& results) {
     seconds.push_back(r.seconds);
   }
   s.average_example_accuracy = s.with_held_out == 0 ? 0 : accuracy_sum / s.with_held_out;
-  s.median = Percentile(seconds, 50);
-  s.p90 = Percentile(seconds, 90);
-  for (double x : seconds) {
-    s.total += x;
-    s.max = std::max(s.max, x);
-  }
-  s.mean = seconds.empty() ? 0 : s.total / static_cast<double>(seconds.size());
+  s.latency = internal::SummarizeLatency(seconds);
   return s;
 }
 
@@ -181,44 +156,8 @@ std::vector<std::string> SummaryLines(const Summary& s) {
       "average-example accuracy %.1f%%",
       100 * Rate(s.generalized, s.with_held_out), s.generalized, s.with_held_out,
       100 * s.average_example_accuracy));
-  lines.push_back(absl::StrFormat("per task: median %.3f s, p90 %.3f s, mean %.3f s, max %.3f s",
-                                  s.median, s.p90, s.mean, s.max));
+  lines.push_back("per task: " + internal::LatencyText(s.latency));
   return lines;
-}
-
-// Runs every task on `models.size()` threads.
-std::vector<TaskResult> RunAll(const std::vector<std::unique_ptr<OutputPredictor>>& models,
-                               const std::vector<TaskInput>& tasks, int min_examples, bool tty) {
-  std::vector<TaskResult> results(tasks.size());
-  std::atomic<size_t> next{0};
-  std::mutex mu;
-  int done = 0, right = 0;
-  const auto start = std::chrono::steady_clock::now();
-  auto work = [&](OutputPredictor& model) {
-    for (size_t i; (i = next.fetch_add(1)) < tasks.size();) {
-      results[i] = RunTask(model, tasks[i], min_examples);
-      std::lock_guard<std::mutex> lock(mu);
-      ++done;
-      right += results[i].generalizes();
-      if (!results[i].error.empty()) {
-        std::cerr << (tty ? "\r\033[K" : "") << tasks[i].name << ": " << results[i].error << "\n";
-      }
-      if (tty || done % 50 == 0 || done == static_cast<int>(tasks.size())) {
-        const double elapsed =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        std::cerr << (tty ? "\r\033[K" : "")
-                  << absl::StrFormat("%d/%d tasks, %d all right, %.1f s", done, tasks.size(),
-                                     right, elapsed)
-                  << (tty ? "" : "\n") << std::flush;
-      }
-    }
-  };
-  std::vector<std::thread> threads;
-  for (size_t j = 1; j < models.size(); ++j) threads.emplace_back(work, std::ref(*models[j]));
-  work(*models[0]);
-  for (std::thread& t : threads) t.join();
-  if (tty) std::cerr << "\n";
-  return results;
 }
 
 nlohmann::ordered_json TaskJson(const TaskResult& r) {
@@ -247,104 +186,90 @@ nlohmann::ordered_json SummaryJson(const Summary& s) {
   j["generalized"] = s.generalized;
   j["generalization_accuracy"] = Rate(s.generalized, s.with_held_out);
   j["average_example_accuracy"] = s.average_example_accuracy;
-  j["seconds"] = {{"median", s.median}, {"p90", s.p90}, {"mean", s.mean}, {"max", s.max},
-                  {"total", s.total}};
+  j["seconds"] = internal::LatencyJson(s.latency);
   return j;
+}
+
+nlohmann::ordered_json Report(const Flags& f, const std::string& command, const std::string& description,
+                              const Summary& s, const std::vector<TaskResult>& results) {
+  nlohmann::ordered_json report;
+  report["tool"] = "flashsynth-induction-eval";  // the report's kind, as before the subcommands
+  report["command"] = command;
+  report["model"] = f.model.model;
+  report["model_description"] = description;
+  report["dir"] = f.dir;
+  report["observed"] = f.tasks.observed;
+  report["min_examples"] = f.min_examples;
+  report["beam"] = f.beam;
+  report["jobs"] = f.tasks.jobs;
+  report["threads"] = NumThreads();
+  report["summary"] = SummaryJson(s);
+  report["per_task"] = nlohmann::ordered_json::array();
+  for (const TaskResult& r : results) report["per_task"].push_back(TaskJson(r));
+  return report;
 }
 
 // One model copy per job, each on `device` with the beam (when the model
 // has one).
 absl::StatusOr<std::vector<std::unique_ptr<OutputPredictor>>> LoadModels(const Flags& f,
                                                                          DeviceKind device) {
-  FS_ASSIGN_OR_RETURN(std::string bytes, io::ReadFile(f.model, kMaxModelBytes));
-  std::vector<std::unique_ptr<OutputPredictor>> models;
-  for (int j = 0; j < f.jobs; ++j) {
-    FS_ASSIGN_OR_RETURN(std::unique_ptr<OutputPredictor> m, LoadOutputPredictor(bytes, f.model));
-    if (auto* induction = dynamic_cast<InductionModel*>(m.get())) {
-      InductionDecodeOptions decode = induction->decode_options();
-      decode.beam_size = f.beam;
-      FS_RETURN_IF_ERROR(induction->SetDecodeOptions(decode));
-      FS_RETURN_IF_ERROR(induction->MoveTo(device).status());
-    } else if (j == 0 && device != DeviceKind::kCpu) {
-      std::cerr << "flashsynth-induction-eval: note: --device applies to the LSTM and pointer "
-                   "models only; this one runs where it loads\n";
-    }
-    models.push_back(std::move(m));
-  }
-  return models;
+  return internal::LoadCopies<OutputPredictor>(
+      f.model.model, kMaxModelBytes, f.tasks.jobs,
+      [&](const std::string& bytes, int copy) -> absl::StatusOr<std::unique_ptr<OutputPredictor>> {
+        FS_ASSIGN_OR_RETURN(std::unique_ptr<OutputPredictor> m, LoadOutputPredictor(bytes, f.model.model));
+        if (auto* induction = dynamic_cast<InductionModel*>(m.get())) {
+          InductionDecodeOptions decode = induction->decode_options();
+          decode.beam_size = f.beam;
+          FS_RETURN_IF_ERROR(induction->SetDecodeOptions(decode));
+          FS_RETURN_IF_ERROR(induction->MoveTo(device).status());
+        } else if (copy == 0 && device != DeviceKind::kCpu) {
+          std::cerr << "flashsynth-neural-eval induction: note: --device applies to the LSTM and "
+                       "pointer models only; this one runs where it loads\n";
+        }
+        return m;
+      });
 }
 
 absl::Status Run(const Flags& f, const std::string& command) {
-  FS_ASSIGN_OR_RETURN(DeviceKind device, ParseDeviceKind(f.device));
-  SetNumThreads(f.threads);
-  FS_ASSIGN_OR_RETURN(std::vector<TaskInput> tasks, internal::ReadTaskFolder(f.tasks, f.observed, f.limit));
+  FS_ASSIGN_OR_RETURN(DeviceKind device, ParseDeviceKind(f.model.device));
+  SetNumThreads(f.model.threads);
+  FS_ASSIGN_OR_RETURN(std::vector<TaskInput> tasks,
+                      internal::ReadTaskFolder(f.dir, f.tasks.observed, f.tasks.limit));
   FS_ASSIGN_OR_RETURN(std::vector<std::unique_ptr<OutputPredictor>> models, LoadModels(f, device));
   const std::string description = models[0]->Describe();
-  std::cerr << "model " << f.model << ": " << description << "; " << tasks.size()
-            << " tasks from " << f.tasks << ", " << f.jobs << " job(s), " << NumThreads()
-            << " LibTorch thread(s)\n";
-  const std::vector<TaskResult> results = RunAll(models, tasks, f.min_examples, isatty(STDERR_FILENO) != 0);
+  std::cerr << internal::FolderBanner(f.model.model, description, tasks.size(), f.dir, f.tasks.jobs)
+            << "\n";
+  std::vector<TaskResult> results(tasks.size());
+  internal::RunTasks(tasks, f.tasks.jobs, "", "all right", [&](size_t i, int worker) {
+    results[i] = RunTask(*models[worker], tasks[i], f.min_examples);
+    return internal::TaskProgress{results[i].error, results[i].generalizes()};
+  });
   const Summary s = Summarize(results);
-  std::cout << "model " << f.model << " (" << description << ")\n"
-            << "tasks " << f.tasks << ", " << f.observed << " observed rows, beam " << f.beam
+  std::cout << "model " << f.model.model << " (" << description << ")\n"
+            << "tasks " << f.dir << ", " << f.tasks.observed << " observed rows, beam " << f.beam
             << "\n";
   for (const std::string& line : SummaryLines(s)) std::cout << line << "\n";
-  if (f.json_file.empty()) return absl::OkStatus();
-  nlohmann::ordered_json report;
-  report["tool"] = "flashsynth-induction-eval";
-  report["command"] = command;
-  report["model"] = f.model;
-  report["model_description"] = description;
-  report["dir"] = f.tasks;
-  report["observed"] = f.observed;
-  report["min_examples"] = f.min_examples;
-  report["beam"] = f.beam;
-  report["jobs"] = f.jobs;
-  report["threads"] = NumThreads();
-  report["summary"] = SummaryJson(s);
-  report["per_task"] = nlohmann::ordered_json::array();
-  for (const TaskResult& r : results) report["per_task"].push_back(TaskJson(r));
-  return io::WriteFileAtomically(
-      f.json_file, report.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+  if (f.model.json_file.empty()) return absl::OkStatus();
+  return internal::WriteJsonReport(f.model.json_file, Report(f, command, description, s, results), 1);
 }
 
 }  // namespace
-}  // namespace flashsynth::neural
 
-int main(int argc, char** argv) {
-  using namespace flashsynth::neural;  // NOLINT: main only
-  CLI::App app{"Scores an induction model's predicted outputs on a folder of task CSVs."};
-  Flags f;
-  app.add_option("--model", f.model, "Induction model file (flashsynth-train --save-model)")
+void AddInductionEvalCommand(CLI::App& app, std::vector<EvalCommand>* commands) {
+  auto f = std::make_shared<Flags>();
+  CLI::App* sub = app.add_subcommand(
+      "induction", "An induction model's predicted outputs on a folder of task CSVs");
+  internal::AddModelFlags(sub, &f->model, "Induction model file (flashsynth-train --save-model)");
+  internal::AddTaskFlags(sub, &f->tasks);
+  sub->add_option("--tasks", f->dir,
+                  "Folder of task CSVs (flashsynth-make-evalset, or the SyGuS CSV folder)")
       ->required();
-  app.add_option("--tasks", f.tasks,
-                 "Folder of task CSVs (flashsynth-make-evalset, or the SyGuS CSV folder)")
-      ->required();
-  app.add_option("--observed", f.observed, "Rows the model reads; the rest are held out")
-      ->check(CLI::PositiveNumber);
-  app.add_option("--min-examples", f.min_examples,
-                 "Skip tasks with fewer rows (flashsynth-bench's generalize@3 runs use 6)")
+  sub->add_option("--min-examples", f->min_examples,
+                  "Skip tasks with fewer rows (flashsynth-bench's generalize@3 runs use 6)")
       ->check(CLI::NonNegativeNumber);
-  app.add_option("--limit", f.limit, "Only the first N tasks (by file name)")
-      ->check(CLI::NonNegativeNumber);
-  app.add_option("--beam", f.beam, "Beam of the LSTM and pointer models (1: greedy)")
+  sub->add_option("--beam", f->beam, "Beam of the LSTM and pointer models (1: greedy)")
       ->check(CLI::Range(1, 1000));
-  app.add_option("--threads", f.threads, "LibTorch CPU threads")->check(CLI::PositiveNumber);
-  app.add_option("--jobs", f.jobs, "Tasks in parallel (one model copy each)")
-      ->check(CLI::Range(1, 256));
-  app.add_option("--device", f.device, "cpu, cuda or auto");
-  app.add_option("--json", f.json_file, "Also write the summary and per-task rows here");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? kExitOk : kExitBadUsage;
-  }
-  std::vector<std::string> args(argv, argv + argc);
-  args[0] = "flashsynth-induction-eval";
-  const absl::Status s = Run(f, absl::StrJoin(args, " "));
-  if (!s.ok()) {
-    std::cerr << "flashsynth-induction-eval: " << s.message() << "\n";
-    return kExitFailed;
-  }
-  return kExitOk;
+  commands->push_back({sub, [f](const std::string& command) { return Run(*f, command); }});
 }
+
+}  // namespace flashsynth::neural
