@@ -396,6 +396,7 @@ TaskRecord RunTask(const TaskSpec& spec, const RunConfig& config,
                               : std::string(result.status().message());
     return record;
   }
+  record.model_consulted = result->proposer_consulted;
   if (result->suspected_typo) record.suspected_typo_row = *result->suspected_typo + 1;
   if (!result->ok()) {
     switch (result->failure) {

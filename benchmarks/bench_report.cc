@@ -98,6 +98,7 @@ Summary Summarize(absl::Span<const TaskRecord> records) {
   std::vector<double> seconds, sizes;
   for (const TaskRecord& r : records) {
     ++s.tasks;
+    s.model_consulted += r.model_consulted ? 1 : 0;
     switch (r.status) {
       case TaskStatus::kSolved:
         ++s.solved;
@@ -165,6 +166,7 @@ nlohmann::json ReportToJson(const RunConfig& config, const Summary& summary,
   s["wrong"] = summary.wrong;
   s["skipped"] = summary.skipped;
   s["error"] = summary.error;
+  s["model_consulted"] = summary.model_consulted;
   s["median_seconds_solved"] = OrNull(summary.median_seconds_solved);
   s["p90_seconds_solved"] = OrNull(summary.p90_seconds_solved);
   s["median_program_size"] = OrNull(summary.median_program_size);
@@ -189,6 +191,7 @@ nlohmann::json ReportToJson(const RunConfig& config, const Summary& summary,
     t["suspected_typo_row"] =
         r.suspected_typo_row ? nlohmann::json(*r.suspected_typo_row) : nlohmann::json(nullptr);
     t["failure_rows"] = r.failure_rows;
+    t["model_consulted"] = r.model_consulted;
     tasks.push_back(std::move(t));
   }
   return j;
@@ -257,6 +260,7 @@ std::string SummaryLine(const Summary& summary) {
                                   " no_program, ", summary.timeout, " timeout, ", summary.wrong,
                                   " wrong, ", summary.skipped, " skipped, ", summary.error,
                                   " error");
+  if (summary.model_consulted > 0) absl::StrAppend(&line, "; the model asked on ", summary.model_consulted);
   if (summary.median_seconds_solved) {
     absl::StrAppend(&line, "; median ", absl::StrFormat("%.3f", *summary.median_seconds_solved),
                     " s per solved task");

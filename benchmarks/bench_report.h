@@ -67,6 +67,10 @@ struct TaskRecord {
   // For conflicting and no_program: the 1-based rows the learner named as
   // unfittable together (its own message counts from 0).
   std::vector<int> failure_rows;
+  // Whether the learner asked the model (neural and hybrid engines: the
+  // hybrid one asks only where the symbolic candidates disagree on a held-out
+  // row, or where it finds nothing).
+  bool model_consulted = false;
 };
 
 // What a run was asked to do, echoed in the reports.
@@ -102,6 +106,7 @@ struct Summary {
   int wrong = 0;
   int skipped = 0;
   int error = 0;
+  int model_consulted = 0;  // tasks whose learner asked the model
   // Over the solved tasks; nullopt when none was solved.
   std::optional<double> median_seconds_solved;
   std::optional<double> p90_seconds_solved;

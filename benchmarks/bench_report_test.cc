@@ -54,6 +54,8 @@ std::vector<TaskRecord> SampleRecords() {
   records[8].reason = "line 3, column 4: unterminated string literal";
   records[3].reason = "examples 2 and 9 conflict";
   records[3].failure_rows = {3, 10};
+  records[0].model_consulted = true;
+  records[6].model_consulted = true;
   return records;
 }
 
@@ -68,6 +70,7 @@ TEST(SummarizeTest, CountsStatusesAndSolvedStatistics) {
   EXPECT_EQ(s.wrong, 1);
   EXPECT_EQ(s.skipped, 1);
   EXPECT_EQ(s.error, 1);
+  EXPECT_EQ(s.model_consulted, 2);
   EXPECT_DOUBLE_EQ(s.rate, 3.0 / 7);
   // Only the solved tasks count: times {0.25, 0.5, 1.5}, sizes {4, 6, 8}.
   EXPECT_THAT(s.median_seconds_solved, Optional(0.5));
@@ -122,6 +125,9 @@ TEST(ReportToJsonTest, HoldsConfigSummaryAndTasks) {
   EXPECT_EQ(j["tasks"][4]["program"], nullptr);
   EXPECT_EQ(j["tasks"][7]["reason"], "non-string signature (String)->Int");
   EXPECT_EQ(j["tasks"][8]["status"], "error");
+  EXPECT_EQ(j["summary"]["model_consulted"], 2);
+  EXPECT_EQ(j["tasks"][0]["model_consulted"], true);
+  EXPECT_EQ(j["tasks"][1]["model_consulted"], false);
 
   const nlohmann::json none = ReportToJson(SampleConfig(), Summarize({}), {});
   EXPECT_EQ(none["summary"]["median_seconds_solved"], nullptr);
@@ -170,7 +176,11 @@ TEST(ReportToMarkdownTest, GeneralizeRowsShowHeldOutCounts) {
 TEST(SummaryLineTest, NamesEveryCount) {
   EXPECT_EQ(SummaryLine(Summarize(SampleRecords())),
             "9 tasks, 7 attempted, 3 solved (42.9%), 1 conflicting, 1 no_program, 1 timeout, "
-            "1 wrong, 1 skipped, 1 error; median 0.500 s per solved task");
+            "1 wrong, 1 skipped, 1 error; the model asked on 2; median 0.500 s per solved task");
+  // The symbolic engine never asks the model: no word of it.
+  EXPECT_EQ(SummaryLine(Summarize({Record("a", TaskStatus::kNoProgram)})),
+            "1 tasks, 1 attempted, 0 solved (0.0%), 0 conflicting, 1 no_program, 0 timeout, "
+            "0 wrong, 0 skipped, 0 error");
 }
 
 TEST(StatusNameTest, MatchesTheReportVocabulary) {
