@@ -13,7 +13,8 @@
 #include "gtest/gtest.h"
 #include "neural/device.h"
 #include "neural/induction/induction_trainer.h"
-#include "neural/robustfill/robustfill_model.h"
+#include "neural/induction/neural_gpu.h"
+#include "neural/internal/container.h"
 
 namespace flashsynth::neural {
 namespace {
@@ -189,13 +190,24 @@ TEST_P(InductionTest, BadModelFilesAreNamed) {
   absl::Status corrupt = InductionModel::Load(WithAFlippedPayloadByte(bytes), "bad.fsnn").status();
   EXPECT_EQ(corrupt.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(corrupt.message()), StartsWith("bad.fsnn: "));
-  // A RobustFill proposer is another family.
-  ModelConfig rf;
-  rf.embedding_size = 8;
-  rf.hidden_size = 16;
-  absl::Status other = InductionModel::Load(*(*RobustFillModel::Create(rf, 1))->Save(), "rf.fsnn").status();
-  EXPECT_EQ(other.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(other.message()), StartsWith("rf.fsnn: not an induction model"));
+  // Model files of the other families are refused by name.
+  NeuralGpuConfig gpu;
+  gpu.maps = 4;
+  // RobustFill's header has no family field (its files predate the field).
+  const internal::Container robustfill{"model", {{"variant", "attention-c"}}, "weights"};
+  const struct {
+    std::string bytes;
+    const char* error;
+  } kOtherFamilies[] = {
+      {*(*NeuralGpuModel::Create(gpu, 1))->Save(), "m.fsnn: not an induction model (family neural-gpu)"},
+      {internal::WriteContainer(robustfill), "m.fsnn: not an induction model (a RobustFill proposer)"},
+  };
+  for (const auto& other : kOtherFamilies) {
+    SCOPED_TRACE(other.error);
+    absl::Status s = InductionModel::Load(other.bytes, "m.fsnn").status();
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(std::string(s.message()), other.error);
+  }
 }
 
 TEST_P(InductionTest, PredictOutputsChecksItsArgumentsAndSurvivesOddText) {

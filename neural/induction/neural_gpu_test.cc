@@ -8,7 +8,8 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "neural/robustfill/robustfill_model.h"
+#include "neural/induction/induction.h"
+#include "neural/internal/container.h"
 
 namespace flashsynth::neural {
 namespace {
@@ -241,11 +242,16 @@ TEST_F(NeuralGpuTest, SavesAndLoads) {
   std::string flipped = bytes;
   flipped[flipped.size() - 10] ^= 0x55;
   EXPECT_EQ(error(flipped).rfind("m.fsnn: ", 0), 0u) << error(flipped);
-  ModelConfig rf;
-  rf.embedding_size = 8;
-  rf.hidden_size = 8;
-  std::string robustfill = *(*RobustFillModel::Create(rf, 1))->Save();
-  EXPECT_NE(error(robustfill).find("not a Neural GPU file"), std::string::npos) << error(robustfill);
+  // Model files of the other families: an induction model, and RobustFill's
+  // header, which has no family field.
+  InductionConfig induction;
+  induction.embedding_size = 4;
+  induction.hidden_size = 4;
+  const std::string induction_file = *(*InductionModel::Create(induction, 1))->Save();
+  EXPECT_EQ(error(induction_file), "m.fsnn: not a Neural GPU file (family \"induction\")");
+  const std::string robustfill_file =
+      internal::WriteContainer({"model", {{"variant", "attention-c"}}, "weights"});
+  EXPECT_EQ(error(robustfill_file), "m.fsnn: not a Neural GPU file (family \"robustfill\")");
 }
 
 TEST_F(NeuralGpuTest, TrainsOnStringTasksAndPredicts) {

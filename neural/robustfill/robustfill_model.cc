@@ -7,9 +7,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
 #include "dsl/status_macros.h"
 #include "neural/internal/container.h"
+#include "neural/internal/module_weights.h"
 #include "neural/robustfill/internal/robustfill_net.h"
 #include "neural/internal/torch_error.h"
 
@@ -241,28 +241,6 @@ absl::StatusOr<ModelConfig> ReadModelConfig(const std::map<std::string, std::str
   return config;
 }
 
-absl::Status LoadWeights(torch::serialize::InputArchive& archive, RobustFillNet& net,
-                         std::string_view source_name) {
-  std::map<std::string, std::vector<int64_t>> expected;
-  for (const auto& p : net->named_parameters()) expected[p.key()] = p.value().sizes().vec();
-  try {
-    net->load(archive);
-  } catch (const c10::Error& e) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        ToAbsl(source_name), ": the weights do not fit the configuration: ",
-        e.what_without_backtrace()));
-  }
-  for (const auto& p : net->named_parameters()) {
-    if (p.value().sizes().vec() != expected[p.key()] || p.value().scalar_type() != torch::kFloat) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          ToAbsl(source_name), ": weight \"", p.key(), "\" has shape [",
-          absl::StrJoin(p.value().sizes().vec(), ", "), "], the configuration needs [",
-          absl::StrJoin(expected[p.key()], ", "), "]"));
-    }
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace internal
 
 // ---------------------------------------------------------------------------
@@ -298,7 +276,7 @@ absl::StatusOr<std::unique_ptr<RobustFillModel>> RobustFillModel::Load(
     if (!root.try_read("model", weights)) {
       return absl::InvalidArgumentError(absl::StrCat(ToAbsl(source_name), ": no weights inside"));
     }
-    FS_RETURN_IF_ERROR(internal::LoadWeights(weights, model->state_->net, source_name));
+    FS_RETURN_IF_ERROR(internal::LoadModuleWeights(weights, *model->state_->net, source_name));
   } catch (const c10::Error& e) {
     return absl::InvalidArgumentError(absl::StrCat(
         ToAbsl(source_name), ": cannot read the weights: ", e.what_without_backtrace()));

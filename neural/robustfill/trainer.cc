@@ -15,6 +15,7 @@
 #include "dsl/text.h"
 #include "neural/robustfill/beam_search.h"
 #include "neural/internal/container.h"
+#include "neural/internal/module_weights.h"
 #include "neural/robustfill/internal/robustfill_net.h"
 #include "neural/internal/seeds.h"
 #include "neural/internal/torch_error.h"
@@ -294,7 +295,7 @@ absl::StatusOr<std::unique_ptr<Trainer>> Trainer::Resume(const TrainerOptions& o
       return absl::InvalidArgumentError(
           absl::StrCat(ToAbsl(source_name), ": the checkpoint lacks its model or optimizer"));
     }
-    FS_RETURN_IF_ERROR(internal::LoadWeights(weights, impl.state().net, source_name));
+    FS_RETURN_IF_ERROR(internal::LoadModuleWeights(weights, *impl.state().net, source_name));
     impl.optimizer->load(optimizer);
   } catch (const c10::Error& e) {
     return absl::InvalidArgumentError(absl::StrCat(
