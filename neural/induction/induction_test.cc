@@ -4,8 +4,11 @@
 #include "neural/induction/induction.h"
 
 #include <chrono>
+#include <fstream>
+#include <iostream>
 #include <numeric>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -14,6 +17,7 @@
 #include "neural/device.h"
 #include "neural/induction/induction_trainer.h"
 #include "neural/induction/neural_gpu.h"
+#include "neural/induction/output_predictor.h"
 #include "neural/internal/container.h"
 
 namespace flashsynth::neural {
@@ -44,7 +48,7 @@ InductionTrainOptions TinyOptions(InductionArchitecture a) {
   o.sampler.max_input_length = 8;
   o.queries = 2;
   o.batch_size = 8;
-  o.learning_rate = 1e-2;
+  o.optimizer.learning_rate = 1e-2;
   o.eval_tasks = 8;
   return o;
 }
@@ -266,7 +270,7 @@ TEST(InductionPointerTest, LearnsToCopyUnseenAndNonAsciiInput) {
   o.task_source = CopyRows;
   o.queries = 2;
   o.batch_size = 16;
-  o.learning_rate = 1e-2;
+  o.optimizer.learning_rate = 1e-2;
   o.eval_tasks = 0;
   std::unique_ptr<TrainingJob> job = *CreateInductionJob(o);
   const auto start = std::chrono::steady_clock::now();
@@ -281,6 +285,29 @@ TEST(InductionPointerTest, LearnsToCopyUnseenAndNonAsciiInput) {
   absl::StatusOr<std::vector<std::string>> out = m->PredictOutputs(observed, queries);
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ(*out, (std::vector<std::string>{"xylo", "qwerty", "café", "straße"}));
+}
+
+// The shipped string-induction models (neural/models/README.md) load through
+// LoadOutputPredictor() and predict; an absent file is passed over.
+TEST(ShippedInductionModelsTest, LoadAndPredict) {
+  SetNumThreads(1);
+  const IoExamples observed{{{"Ada Lovelace"}, {"Alan Turing"}}, {"Lovelace", "Turing"}};
+  for (const char* name : {"induction-lstm.fsnn", "induction-pointer.fsnn", "neural-gpu-strings.fsnn"}) {
+    const std::string path = std::string(FLASHSYNTH_SOURCE_DIR "/neural/models/") + name;
+    SCOPED_TRACE(path);
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      std::cerr << "no shipped model at " << path << "\n";
+      continue;
+    }
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    absl::StatusOr<std::unique_ptr<OutputPredictor>> m = LoadOutputPredictor(bytes.str(), path);
+    ASSERT_TRUE(m.ok()) << m.status();
+    absl::StatusOr<std::vector<std::string>> out = (*m)->PredictOutputs(observed, {{"Grace Hopper"}});
+    ASSERT_TRUE(out.ok()) << out.status();
+    EXPECT_EQ(out->size(), 1u);
+  }
 }
 
 }  // namespace
