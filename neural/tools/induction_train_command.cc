@@ -27,13 +27,7 @@ struct InductionFlags {
     // The flag's value was checked by CLI::IsMember.
     o.model.architecture =
         InductionArchitectureByName(architecture).value_or(InductionArchitecture::kLstmAttention);
-    if (extended) {
-      dsl::SamplerOptions ext = dsl::SamplerOptions::Extended();
-      ext.min_expressions = o.sampler.min_expressions;
-      ext.max_expressions = o.sampler.max_expressions;
-      ext.max_input_length = o.sampler.max_input_length;
-      o.sampler = ext;
-    }
+    if (extended) o.sampler = ExtendedSampler(o.sampler);
     o.device = common.device;
     o.seed = common.seed;
     return o;

@@ -23,12 +23,7 @@ absl::Status FinishOptions(NeuralGpuFlags& f, const CommonTrainFlags& common) {
   f.options.model.task = *task;
   if (*task == NeuralGpuTask::kStrings) {
     f.options.model.height = f.options.observed + 1;
-    if (f.extended) {
-      const dsl::SamplerOptions narrow = f.options.sampler;
-      f.options.sampler = dsl::SamplerOptions::Extended();
-      f.options.sampler.max_expressions = narrow.max_expressions;
-      f.options.sampler.max_input_length = narrow.max_input_length;
-    }
+    if (f.extended) f.options.sampler = ExtendedSampler(f.options.sampler);
   }
   f.options.device = common.device;
   f.options.seed = common.seed;

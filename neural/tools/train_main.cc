@@ -130,12 +130,7 @@ std::vector<CLI::Option*> AddRobustFillFlags(CLI::App& app, RobustFillFlags& f) 
 absl::Status FinishRobustFillOptions(RobustFillFlags& f, const CommonTrainFlags& common) {
   std::optional<Variant> v = VariantByName(f.variant);
   if (!v) return absl::InvalidArgumentError(absl::StrCat("unknown variant \"", f.variant, "\""));
-  const dsl::SamplerOptions sampler = f.options.sampler;
-  if (f.extended) {
-    f.options.sampler = dsl::SamplerOptions::Extended();
-    f.options.sampler.max_expressions = sampler.max_expressions;
-    f.options.sampler.max_input_length = sampler.max_input_length;
-  }
+  if (f.extended) f.options.sampler = ExtendedSampler(f.options.sampler);
   f.options.model.variant = *v;
   f.options.device = common.device;
   f.options.seed = common.seed;
@@ -291,6 +286,15 @@ absl::Status FinishLoopFlags(const LoopFlags& f, CommonTrainFlags& common) {
 }
 
 }  // namespace
+
+dsl::SamplerOptions ExtendedSampler(const dsl::SamplerOptions& narrow) {
+  dsl::SamplerOptions extended = dsl::SamplerOptions::Extended();
+  extended.min_expressions = narrow.min_expressions;
+  extended.max_expressions = narrow.max_expressions;
+  extended.max_input_length = narrow.max_input_length;
+  return extended;
+}
+
 }  // namespace flashsynth::neural
 
 int main(int argc, char** argv) {
