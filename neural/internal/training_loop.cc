@@ -56,7 +56,8 @@ absl::StatusOr<JobStepStats> TorchTrainingJob::Step() {
     }
     optimizer_->step();
     stats.loss = loss.loss.item<double>();
-    stats.accuracy = static_cast<double>(loss.correct) / static_cast<double>(std::max<int64_t>(1, loss.total));
+    stats.accuracy =
+        static_cast<double>(loss.correct) / static_cast<double>(std::max<int64_t>(1, loss.total));
     stats.items = loss.items;
   } catch (const c10::Error& e) {
     return TorchError("training step", e);

@@ -167,7 +167,8 @@ TEST_F(TrainingLoopTest, RefusesBadOptionsAndFilesThatAreNotItsCheckpoints) {
   };
   const Case kCases[] = {
       {{"checkpoint", {{"step", "-1"}}, ""}, "c.ckpt: bad step"},
-      {{"checkpoint", {{"step", "1"}, {"seed", "1"}}, "junk"}, "c.ckpt: cannot read the checkpoint: "},
+      {{"checkpoint", {{"step", "1"}, {"seed", "1"}}, "junk"},
+       "c.ckpt: cannot read the checkpoint: "},
       {*ReadContainer(model, "m"), "c.ckpt: the header lacks \"step\""},
   };
   for (const Case& c : kCases) {
@@ -181,8 +182,8 @@ TEST_F(TrainingLoopTest, RefusesBadOptionsAndFilesThatAreNotItsCheckpoints) {
   no_optimizer.fields["seed"] = "1";
   EXPECT_EQ(job->RestoreCheckpoint(no_optimizer, "c.ckpt").message(),
             "c.ckpt: the checkpoint lacks its model or optimizer");
-  EXPECT_EQ(CheckpointSeed(Container{"checkpoint", {{"seed", "x"}}, ""}, "c.ckpt").status().message(),
-            "c.ckpt: bad seed");
+  const Container bad_seed{"checkpoint", {{"seed", "x"}}, ""};
+  EXPECT_EQ(CheckpointSeed(bad_seed, "c.ckpt").status().message(), "c.ckpt: bad seed");
 }
 
 TEST_F(TrainingLoopTest, ModelFilesRoundTripAndRefuseOtherShapes) {

@@ -195,7 +195,8 @@ absl::StatusOr<internal::BatchLoss> RobustFillJob::TrainingLoss(uint64_t seed) {
                       SampleTasks(options_, model_->vocab(), seed, options_.batch_size,
                                   &last_skipped_));
   TokenLoss loss = TeacherForced(tasks, /*train=*/true);
-  return internal::BatchLoss{loss.loss, {}, loss.correct, loss.total, static_cast<int>(tasks.size())};
+  return internal::BatchLoss{loss.loss, {}, loss.correct, loss.total,
+                             static_cast<int>(tasks.size())};
 }
 
 void RobustFillJob::WriteCheckpointFields(std::map<std::string, std::string>* fields) const {
