@@ -49,7 +49,10 @@ function(flashsynth_test name)
   endif()
 endfunction()
 
-# A test program that links LibTorch: one ctest test.
-function(flashsynth_torch_test name)
-  flashsynth_test(${name} ONE_PROCESS ${ARGN})
+# A test program that links LibTorch: one ctest test. `path` is its source
+# without ".cc" (e.g. internal/x_white_test); the program is named after
+# the file.
+function(flashsynth_torch_test path)
+  get_filename_component(name ${path} NAME)
+  flashsynth_test(${name} SOURCE ${path}.cc ONE_PROCESS ${ARGN})
 endfunction()

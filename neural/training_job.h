@@ -1,16 +1,31 @@
 // neural/training_job.h: one training run of any of flashsynth's models, as
 // flashsynth-train drives it.
 //
-// The RobustFill proposer (trainer.h), the Neural GPU (neural_gpu.h) and the
-// induction baselines (induction.h) train through the same loop: take a
-// step, print progress, evaluate every so often, checkpoint, stop on a time
-// limit or a signal, save the model. Each model kind implements this
-// interface; the loop in train_main.cc knows nothing else about it.
+// The RobustFill proposer (robustfill/trainer.h), the Neural GPU
+// (induction/neural_gpu.h) and the induction baselines
+// (induction/induction_trainer.h) train through the same loop: take a step,
+// print progress, evaluate every so often, checkpoint, stop on a time limit
+// or a signal, save the model. Each model kind implements this interface;
+// the loop in tools/train_main.cc knows nothing else about it.
+//
+// Every kind's update is the same (one implementation,
+// internal/training_loop.h): the kind draws a fresh batch from the seed of
+// update s, StepSeed(seed, s), and computes its loss; then backward, global
+// gradient-norm clipping and an Adam step with the OptimizerOptions below.
+// A checkpoint is a container file (internal/container.h) of kind
+// "checkpoint": the payload holds the archives "model" (the weights) and
+// "optimizer" (Adam's state), the header the fields `step`, `seed` and
+// `learning_rate` (for the record) besides the kind's own (its model
+// configuration, the data options a resumed run must keep, a schedule). A
+// resumed run draws the batches the whole run would have drawn and, on the
+// same device and thread count, computes the same losses; it takes the
+// learning rate of its options (times the Neural GPU's decay so far), not
+// the checkpoint's.
 //
 // A job is not thread-safe; one thread drives it.
 //
 // Example:
-//   std::unique_ptr<TrainingJob> job = *NeuralGpuJob::Create(options);
+//   std::unique_ptr<TrainingJob> job = *CreateNeuralGpuJob(options);
 //   while (job->step() < 1000) {
 //     absl::StatusOr<JobStepStats> s = job->Step();   // s->loss, s->accuracy
 //   }
@@ -24,9 +39,21 @@
 #include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
 namespace flashsynth::neural {
+
+// Adam with global gradient-norm clipping, as every kind trains.
+struct OptimizerOptions {
+  double learning_rate = 1e-3;  // Adam's step size
+  double adam_epsilon = 1e-8;   // Adam's epsilon (LibTorch's default; the Neural GPU: 1e-4)
+  double clip_norm = 1.0;       // global gradient norm; <= 0: no clipping
+};
+
+// OK, or kInvalidArgument "learning_rate must be > 0" / "adam_epsilon must
+// be > 0".
+absl::Status ValidateOptimizerOptions(const OptimizerOptions& options);
 
 // One update.
 struct JobStepStats {

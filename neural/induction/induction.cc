@@ -4,7 +4,8 @@
 
 #include <algorithm>
 #include <climits>
-#include <sstream>
+#include <map>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -29,10 +30,6 @@ constexpr int kMaxHidden = 8192;
 constexpr int kMaxLayers = 8;
 constexpr int kMaxChars = 10000;
 constexpr std::string_view kFamily = "induction";
-
-torch::Device TorchDevice(DeviceKind kind) {
-  return kind == DeviceKind::kCuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
-}
 
 std::unique_ptr<InductionState> NewState(const InductionConfig& config) {
   auto state = std::make_unique<InductionState>();
@@ -189,50 +186,29 @@ absl::StatusOr<std::unique_ptr<InductionModel>> InductionModel::Create(
 
 absl::StatusOr<std::unique_ptr<InductionModel>> InductionModel::Load(
     std::string_view bytes, std::string_view source_name) {
-  FS_ASSIGN_OR_RETURN(internal::Container c, internal::ReadContainer(bytes, source_name));
-  if (c.kind != "model" && c.kind != "checkpoint") {
-    return absl::InvalidArgumentError(
-        absl::StrCat(ToAbsl(source_name), ": a \"", c.kind, "\" file, not a model"));
-  }
+  FS_ASSIGN_OR_RETURN(internal::Container c, internal::ReadModelContainer(bytes, source_name));
   FS_ASSIGN_OR_RETURN(InductionConfig config, internal::ReadInductionConfig(c.fields, source_name));
   std::unique_ptr<InductionModel> model;
   try {
     model.reset(new InductionModel(NewState(config)));
-    torch::serialize::InputArchive root, weights;
-    root.load_from(c.payload.data(), c.payload.size(), torch::Device(torch::kCPU));
-    if (!root.try_read("model", weights)) {
-      return absl::InvalidArgumentError(absl::StrCat(ToAbsl(source_name), ": no weights inside"));
-    }
-    FS_RETURN_IF_ERROR(internal::LoadModuleWeights(weights, *model->state_->net, source_name));
   } catch (const c10::Error& e) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        ToAbsl(source_name), ": cannot read the weights: ", e.what_without_backtrace()));
+    return TorchError("creating the induction model", e);
   }
+  FS_RETURN_IF_ERROR(internal::ReadModelWeights(c, *model->state_->net, source_name));
   return model;
 }
 
 absl::StatusOr<std::string> InductionModel::Save() const {
   std::lock_guard<std::mutex> lock(mu_);
-  try {
-    torch::serialize::OutputArchive root, weights;
-    state_->net->save(weights);
-    root.write("model", weights);
-    std::ostringstream out;
-    root.save_to(out);
-    internal::Container c{"model", {}, out.str()};
-    internal::WriteInductionFields(state_->config, &c.fields);
-    return internal::WriteContainer(c);
-  } catch (const c10::Error& e) {
-    return TorchError("saving the induction model", e);
-  }
+  std::map<std::string, std::string> fields;
+  internal::WriteInductionFields(state_->config, &fields);
+  return internal::WriteModelFile(*state_->net, std::move(fields));
 }
 
 const InductionConfig& InductionModel::config() const { return state_->config; }
 
 int64_t InductionModel::num_parameters() const {
-  int64_t n = 0;
-  for (const torch::Tensor& p : state_->net->parameters()) n += p.numel();
-  return n;
+  return internal::CountParameters(*state_->net);
 }
 
 DeviceKind InductionModel::device() const {
@@ -241,15 +217,8 @@ DeviceKind InductionModel::device() const {
 }
 
 absl::StatusOr<DeviceKind> InductionModel::MoveTo(DeviceKind device) {
-  FS_ASSIGN_OR_RETURN(DeviceKind resolved, ResolveDevice(device));
   std::lock_guard<std::mutex> lock(mu_);
-  try {
-    state_->device = TorchDevice(resolved);
-    state_->net->to(state_->device);
-  } catch (const c10::Error& e) {
-    return TorchError("moving the induction model", e);
-  }
-  return resolved;
+  return internal::MoveModule(*state_->net, device, &state_->device);
 }
 
 absl::Status InductionModel::SetDecodeOptions(const InductionDecodeOptions& options) {

@@ -4,8 +4,11 @@
 #include "neural/induction/induction.h"
 
 #include <chrono>
+#include <fstream>
+#include <iostream>
 #include <numeric>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -13,7 +16,9 @@
 #include "gtest/gtest.h"
 #include "neural/device.h"
 #include "neural/induction/induction_trainer.h"
-#include "neural/robustfill/robustfill_model.h"
+#include "neural/induction/neural_gpu.h"
+#include "neural/induction/output_predictor.h"
+#include "neural/internal/container.h"
 
 namespace flashsynth::neural {
 namespace {
@@ -43,7 +48,7 @@ InductionTrainOptions TinyOptions(InductionArchitecture a) {
   o.sampler.max_input_length = 8;
   o.queries = 2;
   o.batch_size = 8;
-  o.learning_rate = 1e-2;
+  o.optimizer.learning_rate = 1e-2;
   o.eval_tasks = 8;
   return o;
 }
@@ -189,13 +194,24 @@ TEST_P(InductionTest, BadModelFilesAreNamed) {
   absl::Status corrupt = InductionModel::Load(WithAFlippedPayloadByte(bytes), "bad.fsnn").status();
   EXPECT_EQ(corrupt.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(corrupt.message()), StartsWith("bad.fsnn: "));
-  // A RobustFill proposer is another family.
-  ModelConfig rf;
-  rf.embedding_size = 8;
-  rf.hidden_size = 16;
-  absl::Status other = InductionModel::Load(*(*RobustFillModel::Create(rf, 1))->Save(), "rf.fsnn").status();
-  EXPECT_EQ(other.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(other.message()), StartsWith("rf.fsnn: not an induction model"));
+  // Model files of the other families are refused by name.
+  NeuralGpuConfig gpu;
+  gpu.maps = 4;
+  // RobustFill's header has no family field (its files predate the field).
+  const internal::Container robustfill{"model", {{"variant", "attention-c"}}, "weights"};
+  const struct {
+    std::string bytes;
+    const char* error;
+  } kOtherFamilies[] = {
+      {*(*NeuralGpuModel::Create(gpu, 1))->Save(), "m.fsnn: not an induction model (family neural-gpu)"},
+      {internal::WriteContainer(robustfill), "m.fsnn: not an induction model (a RobustFill proposer)"},
+  };
+  for (const auto& other : kOtherFamilies) {
+    SCOPED_TRACE(other.error);
+    absl::Status s = InductionModel::Load(other.bytes, "m.fsnn").status();
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(std::string(s.message()), other.error);
+  }
 }
 
 TEST_P(InductionTest, PredictOutputsChecksItsArgumentsAndSurvivesOddText) {
@@ -254,7 +270,7 @@ TEST(InductionPointerTest, LearnsToCopyUnseenAndNonAsciiInput) {
   o.task_source = CopyRows;
   o.queries = 2;
   o.batch_size = 16;
-  o.learning_rate = 1e-2;
+  o.optimizer.learning_rate = 1e-2;
   o.eval_tasks = 0;
   std::unique_ptr<TrainingJob> job = *CreateInductionJob(o);
   const auto start = std::chrono::steady_clock::now();
@@ -269,6 +285,29 @@ TEST(InductionPointerTest, LearnsToCopyUnseenAndNonAsciiInput) {
   absl::StatusOr<std::vector<std::string>> out = m->PredictOutputs(observed, queries);
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ(*out, (std::vector<std::string>{"xylo", "qwerty", "café", "straße"}));
+}
+
+// The shipped string-induction models (neural/models/README.md) load through
+// LoadOutputPredictor() and predict; an absent file is passed over.
+TEST(ShippedInductionModelsTest, LoadAndPredict) {
+  SetNumThreads(1);
+  const IoExamples observed{{{"Ada Lovelace"}, {"Alan Turing"}}, {"Lovelace", "Turing"}};
+  for (const char* name : {"induction-lstm.fsnn", "induction-pointer.fsnn", "neural-gpu-strings.fsnn"}) {
+    const std::string path = std::string(FLASHSYNTH_SOURCE_DIR "/neural/models/") + name;
+    SCOPED_TRACE(path);
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      std::cerr << "no shipped model at " << path << "\n";
+      continue;
+    }
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    absl::StatusOr<std::unique_ptr<OutputPredictor>> m = LoadOutputPredictor(bytes.str(), path);
+    ASSERT_TRUE(m.ok()) << m.status();
+    absl::StatusOr<std::vector<std::string>> out = (*m)->PredictOutputs(observed, {{"Grace Hopper"}});
+    ASSERT_TRUE(out.ok()) << out.status();
+    EXPECT_EQ(out->size(), 1u);
+  }
 }
 
 }  // namespace

@@ -1,12 +1,8 @@
 #include "neural/induction/induction_trainer.h"
 
-#include <torch/types.h>  // before clip_grad.h, which needs torch::Tensor
-#include <torch/nn/utils/clip_grad.h>
-#include <torch/optim/adam.h>
+#include <torch/types.h>
 
 #include <chrono>
-#include <cmath>
-#include <sstream>
 #include <utility>
 #include <vector>
 
@@ -15,19 +11,18 @@
 #include "absl/strings/str_format.h"
 #include "dsl/status_macros.h"
 #include "dsl/text.h"
-#include "neural/internal/container.h"
 #include "neural/induction/internal/induction_net.h"
-#include "neural/internal/module_weights.h"
-#include "neural/tokens.h"
+#include "neural/internal/container.h"
 #include "neural/internal/seeds.h"
 #include "neural/internal/torch_error.h"
+#include "neural/internal/training_loop.h"
+#include "neural/tokens.h"
 
 namespace flashsynth::neural {
 
 namespace {
 
 using internal::MixSeed;
-using internal::StepSeed;
 using internal::SecondsSince;
 using internal::TorchError;
 
@@ -167,51 +162,40 @@ double Share(int64_t n, int64_t of) { return of == 0 ? 0 : static_cast<double>(n
 
 // ---------------------------------------------------------------------------
 
-class InductionJob : public TrainingJob {
+// The induction models' training job: their batches of sampled tasks,
+// loss and evaluation; internal::TorchTrainingJob does the update,
+// checkpoints and resuming.
+class InductionJob : public internal::TorchTrainingJob {
  public:
   static absl::StatusOr<std::unique_ptr<InductionJob>> New(const InductionTrainOptions& options);
 
   std::string Describe() const override;
   std::string ItemName() const override { return "examples"; }
-  absl::StatusOr<JobStepStats> Step() override;
   absl::StatusOr<JobEvalStats> Evaluate() override;
-  absl::StatusOr<std::string> Checkpoint() const override;
   absl::StatusOr<std::string> SaveModel() const override { return model_->Save(); }
-  int64_t step() const override { return step_; }
-
-  // Reads the weights, optimizer state and step of checkpoint `c`.
-  absl::Status Restore(const internal::Container& c, std::string_view source_name);
 
  private:
+  InductionJob() = default;
+  absl::StatusOr<internal::BatchLoss> TrainingLoss(uint64_t seed) override;
+  void WriteCheckpointFields(std::map<std::string, std::string>* fields) const override;
   InductionBatch MakeBatch(absl::Span<const TrainingTask> tasks) const;
-  absl::StatusOr<CharLoss> TeacherForced(const InductionBatch& batch, bool train);
+  CharLoss TeacherForced(const InductionBatch& batch, bool train);
   int64_t CountExact(const InductionBatch& batch, absl::Span<const TrainingTask> tasks);
 
   InductionTrainOptions options_;
   std::unique_ptr<InductionModel> model_;
-  std::unique_ptr<torch::optim::Adam> optimizer_;
-  int64_t step_ = 0;
   std::vector<TrainingTask> eval_set_;
 };
 
 absl::StatusOr<std::unique_ptr<InductionJob>> InductionJob::New(const InductionTrainOptions& options) {
   FS_RETURN_IF_ERROR(ValidateInductionTrainOptions(options));
-  auto job = std::make_unique<InductionJob>();
+  std::unique_ptr<InductionJob> job(new InductionJob());
   job->options_ = options;
   FS_ASSIGN_OR_RETURN(job->model_, InductionModel::Create(options.model, options.seed));
   FS_ASSIGN_OR_RETURN(DeviceKind device, job->model_->MoveTo(options.device));
-  if (device == DeviceKind::kCuda) {
-    // TF32 matmuls on Ampere and later (../shared/reference/libtorch_notes.md, section 6).
-    at::globalContext().setAllowTF32CuBLAS(true);
-    at::globalContext().setAllowTF32CuDNN(true);
-  }
+  internal::AllowTf32OnCuda(device);
   FS_ASSIGN_OR_RETURN(job->eval_set_, SampleTasks(options, options.eval_seed, options.eval_tasks));
-  try {
-    job->optimizer_ = std::make_unique<torch::optim::Adam>(
-        job->model_->state().net->parameters(), torch::optim::AdamOptions(options.learning_rate));
-  } catch (const c10::Error& e) {
-    return TorchError("creating the optimizer", e);
-  }
+  FS_RETURN_IF_ERROR(job->StartTraining(*job->model_->state().net, options.optimizer, options.seed));
   return job;
 }
 
@@ -237,46 +221,18 @@ InductionBatch InductionJob::MakeBatch(absl::Span<const TrainingTask> tasks) con
                                       s.device);
 }
 
-absl::StatusOr<CharLoss> InductionJob::TeacherForced(const InductionBatch& batch, bool train) {
-  try {
-    internal::InductionNet& net = model_->state().net;
-    net->train(train);
-    if (train) optimizer_->zero_grad();
-    CharLoss loss = internal::InductionLoss(net->forward(batch), batch.target_out);
-    if (train) {
-      loss.loss.backward();
-      if (options_.clip_norm > 0) {
-        torch::nn::utils::clip_grad_norm_(net->parameters(), options_.clip_norm);
-      }
-      optimizer_->step();
-    }
-    return loss;
-  } catch (const c10::Error& e) {
-    return TorchError(train ? "training step" : "evaluation", e);
-  }
+CharLoss InductionJob::TeacherForced(const InductionBatch& batch, bool train) {
+  internal::InductionNet& net = model_->state().net;
+  net->train(train);
+  return internal::InductionLoss(net->forward(batch), batch.target_out);
 }
 
-absl::StatusOr<JobStepStats> InductionJob::Step() {
-  const auto start = std::chrono::steady_clock::now();
+absl::StatusOr<internal::BatchLoss> InductionJob::TrainingLoss(uint64_t seed) {
   FS_ASSIGN_OR_RETURN(std::vector<TrainingTask> tasks,
-                      SampleTasks(options_, StepSeed(options_.seed, step_ + 1), options_.batch_size));
-  JobStepStats stats;
-  absl::StatusOr<CharLoss> loss = absl::InternalError("not run");
-  try {
-    loss = TeacherForced(MakeBatch(tasks), /*train=*/true);
-  } catch (const c10::Error& e) {
-    return TorchError("training step", e);
-  }
-  if (!loss.ok()) return loss.status();
-  stats.loss = loss->loss.item<double>();
-  if (!std::isfinite(stats.loss)) {
-    return absl::InternalError(absl::StrCat("the loss is not finite at step ", step_ + 1));
-  }
-  stats.step = ++step_;
-  stats.accuracy = Share(loss->correct, loss->total);
-  stats.items = options_.batch_size * options_.queries;
-  stats.seconds = SecondsSince(start);
-  return stats;
+                      SampleTasks(options_, seed, options_.batch_size));
+  CharLoss loss = TeacherForced(MakeBatch(tasks), /*train=*/true);
+  return internal::BatchLoss{loss.loss, {}, loss.correct, loss.total,
+                             options_.batch_size * options_.queries};
 }
 
 int64_t InductionJob::CountExact(const InductionBatch& batch, absl::Span<const TrainingTask> tasks) {
@@ -300,7 +256,7 @@ absl::StatusOr<JobEvalStats> InductionJob::Evaluate() {
     const auto chunk = absl::MakeConstSpan(eval_set_).subspan(i, kEvalBatchSize);
     try {
       const InductionBatch batch = MakeBatch(chunk);
-      FS_ASSIGN_OR_RETURN(CharLoss loss, TeacherForced(batch, /*train=*/false));
+      const CharLoss loss = TeacherForced(batch, /*train=*/false);
       loss_sum += loss.loss.item<double>() * static_cast<double>(loss.total);
       correct += loss.correct;
       chars += loss.total;
@@ -322,48 +278,9 @@ absl::StatusOr<JobEvalStats> InductionJob::Evaluate() {
   return stats;
 }
 
-absl::StatusOr<std::string> InductionJob::Checkpoint() const {
-  try {
-    torch::serialize::OutputArchive root, weights, optimizer;
-    model_->state().net->save(weights);
-    optimizer_->save(optimizer);
-    root.write("model", weights);
-    root.write("optimizer", optimizer);
-    std::ostringstream out;
-    root.save_to(out);
-    internal::Container c{"checkpoint", {}, out.str()};
-    internal::WriteInductionFields(model_->config(), &c.fields);
-    WriteDataFields(options_, &c.fields);
-    c.fields["step"] = absl::StrCat(step_);
-    c.fields["learning_rate"] = absl::StrCat(options_.learning_rate);  // for the record
-    return internal::WriteContainer(c);
-  } catch (const c10::Error& e) {
-    return TorchError("writing the checkpoint", e);
-  }
-}
-
-absl::Status InductionJob::Restore(const internal::Container& c, std::string_view source_name) {
-  FS_ASSIGN_OR_RETURN(int64_t step, internal::IntField(c, "step", source_name));
-  if (step < 0) return absl::InvalidArgumentError(absl::StrCat(ToAbsl(source_name), ": bad step"));
-  try {
-    torch::serialize::InputArchive root, weights, optimizer;
-    root.load_from(c.payload.data(), c.payload.size(), model_->state().device);
-    if (!root.try_read("model", weights) || !root.try_read("optimizer", optimizer)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(ToAbsl(source_name), ": the checkpoint lacks its model or optimizer"));
-    }
-    FS_RETURN_IF_ERROR(internal::LoadModuleWeights(weights, *model_->state().net, source_name));
-    optimizer_->load(optimizer);
-    // The flags' learning rate wins over the one saved with the optimizer.
-    for (auto& group : optimizer_->param_groups()) {
-      static_cast<torch::optim::AdamOptions&>(group.options()).lr(options_.learning_rate);
-    }
-  } catch (const c10::Error& e) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        ToAbsl(source_name), ": cannot read the checkpoint: ", e.what_without_backtrace()));
-  }
-  step_ = step;
-  return absl::OkStatus();
+void InductionJob::WriteCheckpointFields(std::map<std::string, std::string>* fields) const {
+  internal::WriteInductionFields(model_->config(), fields);
+  WriteDataFields(options_, fields);
 }
 
 }  // namespace
@@ -373,7 +290,7 @@ absl::Status ValidateInductionTrainOptions(const InductionTrainOptions& o) {
   if (o.observed < 1) return absl::InvalidArgumentError("observed must be >= 1");
   if (o.queries < 1) return absl::InvalidArgumentError("queries must be >= 1");
   if (o.batch_size < 1) return absl::InvalidArgumentError("batch_size must be >= 1");
-  if (!(o.learning_rate > 0)) return absl::InvalidArgumentError("learning_rate must be > 0");
+  FS_RETURN_IF_ERROR(ValidateOptimizerOptions(o.optimizer));
   if (o.eval_tasks < 0) return absl::InvalidArgumentError("eval_tasks must be >= 0");
   if (o.sampler.max_expressions < o.sampler.min_expressions || o.sampler.min_expressions < 1) {
     return absl::InvalidArgumentError("sampler: need 1 <= min_expressions <= max_expressions");
@@ -393,16 +310,12 @@ absl::StatusOr<std::unique_ptr<TrainingJob>> CreateInductionJob(
 absl::StatusOr<std::unique_ptr<TrainingJob>> ResumeInductionJob(
     const InductionTrainOptions& options, std::string_view checkpoint,
     std::string_view source_name) {
-  FS_ASSIGN_OR_RETURN(internal::Container c, internal::ReadContainer(checkpoint, source_name));
-  if (c.kind != "checkpoint") {
-    return absl::InvalidArgumentError(
-        absl::StrCat(ToAbsl(source_name), ": a \"", c.kind, "\" file, not a checkpoint"));
-  }
+  FS_ASSIGN_OR_RETURN(internal::Container c, internal::ReadCheckpoint(checkpoint, source_name));
   InductionTrainOptions resumed = options;
   FS_ASSIGN_OR_RETURN(resumed.model, internal::ReadInductionConfig(c.fields, source_name));
   FS_RETURN_IF_ERROR(ReadDataFields(c, source_name, &resumed));
   FS_ASSIGN_OR_RETURN(std::unique_ptr<InductionJob> job, InductionJob::New(resumed));
-  FS_RETURN_IF_ERROR(job->Restore(c, source_name));
+  FS_RETURN_IF_ERROR(job->RestoreCheckpoint(c, source_name));
   return std::unique_ptr<TrainingJob>(std::move(job));
 }
 

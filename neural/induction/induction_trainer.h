@@ -10,7 +10,8 @@
 // per character. Tasks the model cannot learn from are redrawn: a row or
 // output longer than max_chars, or an output character the model cannot
 // write (non-ASCII, unless the pointer network can copy it from its row).
-// Adam with global gradient-norm clipping.
+// Adam with global gradient-norm clipping, checkpoints and resuming as every
+// training job (training_job.h).
 //
 // Reproducible: the tasks of update s depend only on (seed, s), so a run
 // resumed from Checkpoint() draws the same tasks and, on the same device
@@ -55,8 +56,7 @@ struct InductionTrainOptions {
   int observed = 4;             // example rows the model reads (RobustFill: 4)
   int queries = 1;              // rows per task whose outputs it writes
   int batch_size = 32;          // tasks per update; batch_size * queries items
-  double learning_rate = 1e-3;  // Adam
-  double clip_norm = 1.0;       // global gradient norm; <= 0: no clipping
+  OptimizerOptions optimizer;   // Adam: learning rate 1e-3; clipping at norm 1
   uint64_t seed = 1;            // weights and training tasks
   DeviceKind device = DeviceKind::kCpu;
   int eval_tasks = 100;         // the fixed evaluation set
@@ -83,8 +83,8 @@ absl::StatusOr<std::unique_ptr<TrainingJob>> CreateInductionJob(
 // Continues the run saved in `checkpoint` (the bytes of a job's
 // Checkpoint()). The file's model configuration, seed, step and data
 // options (sampler, observed, queries, batch size, evaluation set) replace
-// those of `options`; the learning rate, clipping, device and task_source
-// come from `options`. Errors name `source_name`, as InductionModel::Load()
+// those of `options`; the optimizer options, device and task_source come
+// from `options`. Errors name `source_name`, as InductionModel::Load()
 // (which also reads the model out of a checkpoint).
 absl::StatusOr<std::unique_ptr<TrainingJob>> ResumeInductionJob(
     const InductionTrainOptions& options, std::string_view checkpoint,

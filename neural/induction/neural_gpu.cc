@@ -1,17 +1,14 @@
 #include "neural/induction/neural_gpu.h"
 
-#include <torch/types.h>  // before clip_grad.h, which needs torch::Tensor
+#include <torch/types.h>
 #include <torch/nn/functional/loss.h>
-#include <torch/nn/utils/clip_grad.h>
-#include <torch/optim/adam.h>
-#include <torch/serialize.h>
 #include <torch/utils.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <map>
-#include <sstream>
+#include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -19,11 +16,12 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "dsl/status_macros.h"
+#include "neural/induction/internal/neural_gpu_net.h"
 #include "neural/internal/container.h"
 #include "neural/internal/module_weights.h"
-#include "neural/induction/internal/neural_gpu_net.h"
 #include "neural/internal/seeds.h"
 #include "neural/internal/torch_error.h"
+#include "neural/internal/training_loop.h"
 
 namespace flashsynth::neural {
 
@@ -37,10 +35,6 @@ using internal::TorchError;
 using internal::NeuralGpuState;
 
 constexpr std::string_view kFamily = "neural-gpu";
-
-torch::Device TorchDevice(DeviceKind kind) {
-  return kind == DeviceKind::kCuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
-}
 
 // A batch of tapes of one height as tensors on `device`.
 struct TapeBatch {
@@ -214,38 +208,19 @@ absl::StatusOr<std::unique_ptr<NeuralGpuModel>> NeuralGpuModel::Create(const Neu
 
 absl::StatusOr<std::unique_ptr<NeuralGpuModel>> NeuralGpuModel::Load(std::string_view bytes,
                                                                     std::string_view source_name) {
-  FS_ASSIGN_OR_RETURN(internal::Container c, internal::ReadContainer(bytes, source_name));
+  FS_ASSIGN_OR_RETURN(internal::Container c, internal::ReadModelContainer(bytes, source_name));
   int active = 1;
   FS_ASSIGN_OR_RETURN(NeuralGpuConfig config, ReadConfigFields(c, source_name, &active));
   FS_ASSIGN_OR_RETURN(std::unique_ptr<NeuralGpuModel> model, Create(config, /*seed=*/0));
-  try {
-    torch::serialize::InputArchive root, weights;
-    root.load_from(c.payload.data(), c.payload.size(), torch::Device(torch::kCPU));
-    if (!root.try_read("model", weights)) {
-      return absl::InvalidArgumentError(absl::StrCat(ToAbsl(source_name), ": no weights"));
-    }
-    FS_RETURN_IF_ERROR(internal::LoadModuleWeights(weights, *model->state_->net, source_name));
-  } catch (const c10::Error& e) {
-    return absl::InvalidArgumentError(absl::StrCat(ToAbsl(source_name), ": cannot read the weights: ",
-                                                   e.what_without_backtrace()));
-  }
+  FS_RETURN_IF_ERROR(internal::ReadModelWeights(c, *model->state_->net, source_name));
   model->state_->net->set_active_sets(active);
   return model;
 }
 
 absl::StatusOr<std::string> NeuralGpuModel::Save() const {
-  try {
-    torch::serialize::OutputArchive root, weights;
-    state_->net->save(weights);
-    root.write("model", weights);
-    std::ostringstream out;
-    root.save_to(out);
-    internal::Container c{"model", {}, out.str()};
-    WriteConfigFields(state_->config, state_->net->active_sets(), &c.fields);
-    return internal::WriteContainer(c);
-  } catch (const c10::Error& e) {
-    return TorchError("saving the model", e);
-  }
+  std::map<std::string, std::string> fields;
+  WriteConfigFields(state_->config, state_->net->active_sets(), &fields);
+  return internal::WriteModelFile(*state_->net, std::move(fields));
 }
 
 const NeuralGpuConfig& NeuralGpuModel::config() const { return state_->config; }
@@ -253,14 +228,7 @@ int NeuralGpuModel::active_sets() const { return state_->net->active_sets(); }
 int64_t NeuralGpuModel::num_parameters() const { return state_->net->CountActiveParameters(); }
 
 absl::StatusOr<DeviceKind> NeuralGpuModel::MoveTo(DeviceKind device) {
-  FS_ASSIGN_OR_RETURN(DeviceKind resolved, ResolveDevice(device));
-  try {
-    state_->device = TorchDevice(resolved);
-    state_->net->to(state_->device);
-  } catch (const c10::Error& e) {
-    return TorchError("moving the model", e);
-  }
-  return resolved;
+  return internal::MoveModule(*state_->net, device, &state_->device);
 }
 
 DeviceKind NeuralGpuModel::device() const {
@@ -361,8 +329,7 @@ absl::StatusOr<SequenceAccuracy> EvaluateBinary(const NeuralGpuModel& model, int
 absl::Status ValidateNeuralGpuTrainOptions(const NeuralGpuTrainOptions& o) {
   FS_RETURN_IF_ERROR(ValidateNeuralGpuConfig(o.model));
   if (o.batch_size < 1) return absl::InvalidArgumentError("batch_size must be >= 1");
-  if (!(o.learning_rate > 0)) return absl::InvalidArgumentError("learning_rate must be > 0");
-  if (!(o.adam_epsilon > 0)) return absl::InvalidArgumentError("adam_epsilon must be > 0");
+  FS_RETURN_IF_ERROR(ValidateOptimizerOptions(o.optimizer));
   if (o.max_bits < 1) return absl::InvalidArgumentError("max_bits must be >= 1");
   if (o.curriculum_start < 1) return absl::InvalidArgumentError("curriculum_start must be >= 1");
   if (o.curriculum_every < 1) return absl::InvalidArgumentError("curriculum_every must be >= 1");
@@ -401,7 +368,10 @@ struct Schedule {
   std::vector<double> probes;  // after the curriculum: the last 3 probes' wrong shares
 };
 
-class NeuralGpuJob : public TrainingJob {
+// The Neural GPU's training job: its tapes, loss, curriculum, relaxation,
+// gradient noise and learning-rate decay; internal::TorchTrainingJob does
+// the update, checkpoints and resuming.
+class NeuralGpuJob : public internal::TorchTrainingJob {
  public:
   static absl::StatusOr<std::unique_ptr<NeuralGpuJob>> Make(const NeuralGpuTrainOptions& options) {
     FS_RETURN_IF_ERROR(ValidateNeuralGpuTrainOptions(options));
@@ -412,32 +382,30 @@ class NeuralGpuJob : public TrainingJob {
     job->schedule_.bits = std::min(options.curriculum_start, options.max_bits);
     job->schedule_.pull = options.pull;
     FS_RETURN_IF_ERROR(job->MakeEvalSets());
-    try {
-      job->optimizer_ = std::make_unique<torch::optim::Adam>(
-          job->net()->parameters(),
-          torch::optim::AdamOptions(options.learning_rate).eps(options.adam_epsilon));
-    } catch (const c10::Error& e) {
-      return TorchError("creating the optimizer", e);
-    }
+    FS_RETURN_IF_ERROR(job->StartTraining(*job->net(), options.optimizer, options.seed));
     return job;
   }
 
   std::string Describe() const override { return model_->Describe(); }
   std::string ItemName() const override { return "examples"; }
-  int64_t step() const override { return step_; }
-
-  absl::StatusOr<JobStepStats> Step() override;
   absl::StatusOr<JobEvalStats> Evaluate() override;
-  absl::StatusOr<std::string> Checkpoint() const override;
   absl::StatusOr<std::string> SaveModel() const override { return model_->Save(); }
 
-  // Continues from checkpoint `c` (of this job's configuration).
+  // Continues from checkpoint `c` (of this job's configuration): the
+  // schedule, then RestoreCheckpoint(), then the active parameter sets.
   absl::Status Restore(const internal::Container& c, int active_sets, std::string_view source);
 
  private:
   explicit NeuralGpuJob(const NeuralGpuTrainOptions& options) : options_(options) {}
 
+  absl::StatusOr<internal::BatchLoss> TrainingLoss(uint64_t seed) override;
+  void BeforeClip() override { AddGradientNoise(); }
+  absl::Status AfterUpdate(JobStepStats* stats) override;
+  void WriteCheckpointFields(std::map<std::string, std::string>* fields) const override;
+  double LearningRateScale() const override { return schedule_.lr_scale; }
+
   internal::NeuralGpuNet& net() { return model_->state().net; }
+  const internal::NeuralGpuNet& net() const { return model_->state().net; }
   bool binary() const { return options_.model.task != NeuralGpuTask::kStrings; }
   int DrawBits(std::mt19937_64& rng) const;
   // `hard_share` of binary tapes from MakeCarryHeavyTape() (training only;
@@ -448,15 +416,15 @@ class NeuralGpuJob : public TrainingJob {
   absl::StatusOr<double> WrongShare(const std::vector<Tape>& tapes);
   absl::Status AdvanceCurriculum();
   absl::Status DecayLearningRate();
-  void SetLearningRate();
+  absl::Status ReadSchedule(const internal::Container& c, std::string_view source);
   void AddGradientNoise();
 
   NeuralGpuTrainOptions options_;
   std::unique_ptr<NeuralGpuModel> model_;
-  std::unique_ptr<torch::optim::Adam> optimizer_;
-  int64_t step_ = 0;
   Schedule schedule_;
   std::vector<std::pair<std::string, std::vector<Tape>>> eval_sets_;
+  int last_bits_ = 0;          // the length of the last training batch (binary tasks)
+  double last_batch_error_ = 1; // its share of wrong tapes
 };
 
 int NeuralGpuJob::DrawBits(std::mt19937_64& rng) const {
@@ -535,10 +503,10 @@ absl::StatusOr<double> NeuralGpuJob::WrongShare(const std::vector<Tape>& tapes) 
 }
 
 absl::Status NeuralGpuJob::AdvanceCurriculum() {
-  if (!binary() || step_ % options_.curriculum_every != 0) return absl::OkStatus();
+  if (!binary() || step() % options_.curriculum_every != 0) return absl::OkStatus();
   if (schedule_.bits > options_.max_bits) return DecayLearningRate();
   FS_ASSIGN_OR_RETURN(std::vector<Tape> probe,
-                      DrawTapes(StepSeed(options_.seed, -step_), options_.batch_size, schedule_.bits));
+                      DrawTapes(StepSeed(options_.seed, -step()), options_.batch_size, schedule_.bits));
   FS_ASSIGN_OR_RETURN(double wrong, WrongShare(probe));
   if (wrong >= options_.curriculum_bound) return absl::OkStatus();
   ++schedule_.bits;
@@ -553,30 +521,23 @@ absl::Status NeuralGpuJob::AdvanceCurriculum() {
 // each of the 3 before it, the learning rate shrinks by lr_decay.
 absl::Status NeuralGpuJob::DecayLearningRate() {
   if (options_.lr_decay >= 1) return absl::OkStatus();
-  FS_ASSIGN_OR_RETURN(std::vector<Tape> probe, DrawTapes(StepSeed(options_.seed, -step_),
+  FS_ASSIGN_OR_RETURN(std::vector<Tape> probe, DrawTapes(StepSeed(options_.seed, -step()),
                                                          options_.batch_size, 2 * options_.max_bits));
   FS_ASSIGN_OR_RETURN(double wrong, WrongShare(probe));
   std::vector<double>& last = schedule_.probes;
   if (last.size() == 3 && wrong > *std::max_element(last.begin(), last.end())) {
     schedule_.lr_scale *= options_.lr_decay;
-    SetLearningRate();
+    ApplyLearningRate();
   }
   last.push_back(wrong);
   if (last.size() > 3) last.erase(last.begin());
   return absl::OkStatus();
 }
 
-void NeuralGpuJob::SetLearningRate() {
-  for (torch::optim::OptimizerParamGroup& group : optimizer_->param_groups()) {
-    static_cast<torch::optim::AdamOptions&>(group.options())
-        .lr(options_.learning_rate * schedule_.lr_scale);
-  }
-}
-
 void NeuralGpuJob::AddGradientNoise() {
   const double error = std::max(0.0, schedule_.last_error - 0.02);
   const double sigma =
-      options_.grad_noise * std::sqrt(std::pow(static_cast<double>(step_ + 1), -0.55) * error);
+      options_.grad_noise * std::sqrt(std::pow(static_cast<double>(step() + 1), -0.55) * error);
   if (sigma <= 0) return;
   torch::NoGradGuard no_grad;
   for (torch::Tensor& p : net()->parameters()) {
@@ -584,50 +545,39 @@ void NeuralGpuJob::AddGradientNoise() {
   }
 }
 
-absl::StatusOr<JobStepStats> NeuralGpuJob::Step() {
-  const auto start = std::chrono::steady_clock::now();
-  const uint64_t seed = StepSeed(options_.seed, step_ + 1);
+absl::StatusOr<internal::BatchLoss> NeuralGpuJob::TrainingLoss(uint64_t seed) {
   std::mt19937_64 rng(seed);
-  const int bits = binary() ? DrawBits(rng) : 0;
+  last_bits_ = binary() ? DrawBits(rng) : 0;
   FS_ASSIGN_OR_RETURN(std::vector<Tape> tapes,
-                      DrawTapes(seed, options_.batch_size, bits, options_.hard_share));
+                      DrawTapes(seed, options_.batch_size, last_bits_, options_.hard_share));
   std::vector<const Tape*> pointers;
   for (const Tape& t : tapes) pointers.push_back(&t);
-  JobStepStats stats;
-  try {
-    torch::manual_seed(seed);  // dropout and noise: resumed runs repeat them
-    TapeBatch b = MakeTapeBatch(pointers, model_->state().device);
-    net()->train();
-    optimizer_->zero_grad();
-    // The authors' code scales by 8 / bucket length, its buckets starting at 8.
-    const double dropout =
-        options_.dropout * 8.0 / static_cast<double>(std::max<int64_t>(8, b.length));
-    TapeLoss loss = ScoreBatch(net()->forward(b.symbols, b.mask, dropout), b);
-    torch::Tensor total = loss.loss;
-    if (net()->active_sets() > 1 && schedule_.pull > 0) total = total + schedule_.pull * net()->RelaxDistance();
-    total.backward();
-    AddGradientNoise();
-    if (options_.clip_norm > 0) torch::nn::utils::clip_grad_norm_(net()->parameters(), options_.clip_norm);
-    optimizer_->step();
-    stats.loss = loss.loss.item<double>();
-    stats.accuracy = static_cast<double>(loss.correct_symbols) / std::max<int64_t>(1, loss.symbols);
-    schedule_.last_error = 1.0 - static_cast<double>(loss.correct_tapes) / std::max<int64_t>(1, loss.tapes);
-  } catch (const c10::Error& e) {
-    return TorchError("training step", e);
+  torch::manual_seed(seed);  // dropout and noise: resumed runs repeat them
+  TapeBatch b = MakeTapeBatch(pointers, model_->state().device);
+  net()->train();
+  // The authors' code scales by 8 / bucket length, its buckets starting at 8.
+  const double dropout =
+      options_.dropout * 8.0 / static_cast<double>(std::max<int64_t>(8, b.length));
+  TapeLoss loss = ScoreBatch(net()->forward(b.symbols, b.mask, dropout), b);
+  internal::BatchLoss out{loss.loss, loss.loss, loss.correct_symbols, loss.symbols,
+                          static_cast<int>(tapes.size())};
+  if (net()->active_sets() > 1 && schedule_.pull > 0) {
+    out.objective = loss.loss + schedule_.pull * net()->RelaxDistance();
   }
-  if (!std::isfinite(stats.loss)) {
-    return absl::InternalError(absl::StrCat("the loss is not finite at step ", step_ + 1));
-  }
-  stats.step = ++step_;
+  last_batch_error_ = 1.0 - static_cast<double>(loss.correct_tapes) / std::max<int64_t>(1, loss.tapes);
+  return out;
+}
+
+absl::Status NeuralGpuJob::AfterUpdate(JobStepStats* stats) {
+  schedule_.last_error = last_batch_error_;
   FS_RETURN_IF_ERROR(AdvanceCurriculum());
-  stats.items = static_cast<int>(tapes.size());
   if (binary()) {
-    stats.note = absl::StrFormat("d=%d curriculum=%d pull=%.2g sets=%d lr=%.2g", bits,
-                                 std::min(schedule_.bits, options_.max_bits), schedule_.pull,
-                                 net()->active_sets(), options_.learning_rate * schedule_.lr_scale);
+    stats->note = absl::StrFormat("d=%d curriculum=%d pull=%.2g sets=%d lr=%.2g", last_bits_,
+                                  std::min(schedule_.bits, options_.max_bits), schedule_.pull,
+                                  net()->active_sets(),
+                                  options_.optimizer.learning_rate * schedule_.lr_scale);
   }
-  stats.seconds = SecondsSince(start);
-  return stats;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<JobEvalStats> NeuralGpuJob::Evaluate() {
@@ -647,41 +597,23 @@ absl::StatusOr<JobEvalStats> NeuralGpuJob::Evaluate() {
   return out;
 }
 
-absl::StatusOr<std::string> NeuralGpuJob::Checkpoint() const {
-  try {
-    torch::serialize::OutputArchive root, weights, optimizer;
-    model_->state().net->save(weights);
-    optimizer_->save(optimizer);
-    root.write("model", weights);
-    root.write("optimizer", optimizer);
-    std::ostringstream out;
-    root.save_to(out);
-    internal::Container c{"checkpoint", {}, out.str()};
-    WriteConfigFields(options_.model, model_->active_sets(), &c.fields);
-    c.fields["step"] = absl::StrCat(step_);
-    c.fields["seed"] = absl::StrCat(options_.seed);
-    c.fields["curriculum_bits"] = absl::StrCat(schedule_.bits);
-    c.fields["pull"] = absl::StrCat(schedule_.pull);
-    c.fields["last_error"] = absl::StrCat(schedule_.last_error);
-    c.fields["lr_scale"] = absl::StrCat(schedule_.lr_scale);
-    c.fields["probes"] = absl::StrJoin(schedule_.probes, ",");
-    return internal::WriteContainer(c);
-  } catch (const c10::Error& e) {
-    return TorchError("writing the checkpoint", e);
-  }
+void NeuralGpuJob::WriteCheckpointFields(std::map<std::string, std::string>* fields) const {
+  WriteConfigFields(options_.model, model_->active_sets(), fields);
+  (*fields)["curriculum_bits"] = absl::StrCat(schedule_.bits);
+  (*fields)["pull"] = absl::StrCat(schedule_.pull);
+  (*fields)["last_error"] = absl::StrCat(schedule_.last_error);
+  (*fields)["lr_scale"] = absl::StrCat(schedule_.lr_scale);
+  (*fields)["probes"] = absl::StrJoin(schedule_.probes, ",");
 }
 
-absl::Status NeuralGpuJob::Restore(const internal::Container& c, int active_sets,
-                                   std::string_view source) {
-  FS_ASSIGN_OR_RETURN(int64_t step, internal::IntField(c, "step", source));
+absl::Status NeuralGpuJob::ReadSchedule(const internal::Container& c, std::string_view source) {
   FS_ASSIGN_OR_RETURN(int64_t bits, internal::IntField(c, "curriculum_bits", source));
   FS_ASSIGN_OR_RETURN(std::string pull, internal::StringField(c, "pull", source));
   FS_ASSIGN_OR_RETURN(std::string last_error, internal::StringField(c, "last_error", source));
-  if (step < 0 || bits < 1 || !absl::SimpleAtod(pull, &schedule_.pull) ||
+  if (bits < 1 || !absl::SimpleAtod(pull, &schedule_.pull) ||
       !absl::SimpleAtod(last_error, &schedule_.last_error)) {
     return absl::InvalidArgumentError(absl::StrCat(ToAbsl(source), ": bad training state"));
   }
-  step_ = step;
   schedule_.bits = static_cast<int>(bits);
   // Checkpoints from before the decay have neither field: no decay yet.
   if (auto it = c.fields.find("lr_scale"); it != c.fields.end()) {
@@ -698,21 +630,14 @@ absl::Status NeuralGpuJob::Restore(const internal::Container& c, int active_sets
       schedule_.probes.push_back(v);
     }
   }
-  try {
-    torch::serialize::InputArchive root, weights, optimizer;
-    root.load_from(c.payload.data(), c.payload.size(), model_->state().device);
-    if (!root.try_read("model", weights) || !root.try_read("optimizer", optimizer)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(ToAbsl(source), ": the checkpoint lacks its model or optimizer"));
-    }
-    FS_RETURN_IF_ERROR(internal::LoadModuleWeights(weights, *net(), source));
-    optimizer_->load(optimizer);
-  } catch (const c10::Error& e) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(ToAbsl(source), ": cannot read the checkpoint: ", e.what_without_backtrace()));
-  }
+  return absl::OkStatus();
+}
+
+absl::Status NeuralGpuJob::Restore(const internal::Container& c, int active_sets,
+                                   std::string_view source) {
+  FS_RETURN_IF_ERROR(ReadSchedule(c, source));  // first: the learning rate's scale
+  FS_RETURN_IF_ERROR(RestoreCheckpoint(c, source));
   net()->set_active_sets(active_sets);
-  SetLearningRate();  // after the optimizer's state, which holds the saved rate
   return absl::OkStatus();
 }
 
@@ -726,18 +651,11 @@ absl::StatusOr<std::unique_ptr<TrainingJob>> CreateNeuralGpuJob(const NeuralGpuT
 absl::StatusOr<std::unique_ptr<TrainingJob>> ResumeNeuralGpuJob(const NeuralGpuTrainOptions& options,
                                                                std::string_view checkpoint,
                                                                std::string_view source_name) {
-  FS_ASSIGN_OR_RETURN(internal::Container c, internal::ReadContainer(checkpoint, source_name));
-  if (c.kind != "checkpoint") {
-    return absl::InvalidArgumentError(
-        absl::StrCat(ToAbsl(source_name), ": a \"", c.kind, "\" file, not a checkpoint"));
-  }
+  FS_ASSIGN_OR_RETURN(internal::Container c, internal::ReadCheckpoint(checkpoint, source_name));
   NeuralGpuTrainOptions resumed = options;
   int active = 1;
   FS_ASSIGN_OR_RETURN(resumed.model, ReadConfigFields(c, source_name, &active));
-  FS_ASSIGN_OR_RETURN(std::string seed, internal::StringField(c, "seed", source_name));
-  if (!absl::SimpleAtoi(seed, &resumed.seed)) {
-    return absl::InvalidArgumentError(absl::StrCat(ToAbsl(source_name), ": bad seed"));
-  }
+  FS_ASSIGN_OR_RETURN(resumed.seed, internal::CheckpointSeed(c, source_name));
   FS_ASSIGN_OR_RETURN(std::unique_ptr<NeuralGpuJob> job, NeuralGpuJob::Make(resumed));
   FS_RETURN_IF_ERROR(job->Restore(c, active, source_name));
   return std::unique_ptr<TrainingJob>(std::move(job));

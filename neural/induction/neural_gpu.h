@@ -142,9 +142,7 @@ class NeuralGpuModel : public OutputPredictor {
 struct NeuralGpuTrainOptions {
   NeuralGpuConfig model;
   int batch_size = 32;
-  double learning_rate = 1e-3;
-  double adam_epsilon = 1e-4;
-  double clip_norm = 1.0;
+  OptimizerOptions optimizer{/*learning_rate=*/1e-3, /*adam_epsilon=*/1e-4, /*clip_norm=*/1.0};
   int max_bits = 20;           // d at the end of the curriculum (paper: 20)
   int curriculum_start = 3;
   int curriculum_every = 200;

@@ -8,7 +8,8 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "neural/robustfill/robustfill_model.h"
+#include "neural/induction/induction.h"
+#include "neural/internal/container.h"
 
 namespace flashsynth::neural {
 namespace {
@@ -29,7 +30,7 @@ NeuralGpuTrainOptions TinyOptions(NeuralGpuTask task) {
   o.curriculum_every = 20;
   o.eval_bits = {4, 8};
   o.eval_examples = 16;
-  o.learning_rate = 3e-3;
+  o.optimizer.learning_rate = 3e-3;
   o.seed = 5;
   return o;
 }
@@ -241,11 +242,16 @@ TEST_F(NeuralGpuTest, SavesAndLoads) {
   std::string flipped = bytes;
   flipped[flipped.size() - 10] ^= 0x55;
   EXPECT_EQ(error(flipped).rfind("m.fsnn: ", 0), 0u) << error(flipped);
-  ModelConfig rf;
-  rf.embedding_size = 8;
-  rf.hidden_size = 8;
-  std::string robustfill = *(*RobustFillModel::Create(rf, 1))->Save();
-  EXPECT_NE(error(robustfill).find("not a Neural GPU file"), std::string::npos) << error(robustfill);
+  // Model files of the other families: an induction model, and RobustFill's
+  // header, which has no family field.
+  InductionConfig induction;
+  induction.embedding_size = 4;
+  induction.hidden_size = 4;
+  const std::string induction_file = *(*InductionModel::Create(induction, 1))->Save();
+  EXPECT_EQ(error(induction_file), "m.fsnn: not a Neural GPU file (family \"induction\")");
+  const std::string robustfill_file =
+      internal::WriteContainer({"model", {{"variant", "attention-c"}}, "weights"});
+  EXPECT_EQ(error(robustfill_file), "m.fsnn: not a Neural GPU file (family \"robustfill\")");
 }
 
 TEST_F(NeuralGpuTest, TrainsOnStringTasksAndPredicts) {
@@ -287,15 +293,20 @@ TEST_F(NeuralGpuTest, RefusesBadOptions) {
   EXPECT_FALSE(CreateNeuralGpuJob(o).ok());
 }
 
+// The bytes of a shipped file; empty when it is absent.
+std::string ReadShipped(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream whole;
+  whole << in.rdbuf();
+  return in ? whole.str() : std::string();
+}
+
 // The shipped binary-addition model (neural/models/README.md) adds numbers
 // longer than any it was trained on.
 TEST(ShippedNeuralGpuTest, AddsLongerNumbersThanItSaw) {
   const std::string path = FLASHSYNTH_SOURCE_DIR "/neural/models/neural-gpu-badd.fsnn";
-  std::ifstream in(path, std::ios::binary);
-  if (!in) GTEST_SKIP() << "no shipped model at " << path;
-  std::ostringstream whole;
-  whole << in.rdbuf();
-  const std::string bytes = whole.str();
+  const std::string bytes = ReadShipped(path);
+  if (bytes.empty()) GTEST_SKIP() << "no shipped model at " << path;
   SetNumThreads(1);
   absl::StatusOr<std::unique_ptr<NeuralGpuModel>> m = NeuralGpuModel::Load(bytes, path);
   ASSERT_TRUE(m.ok()) << m.status();
@@ -303,6 +314,43 @@ TEST(ShippedNeuralGpuTest, AddsLongerNumbersThanItSaw) {
   absl::StatusOr<SequenceAccuracy> at40 = EvaluateBinary(**m, 40, 50, /*seed=*/1);
   ASSERT_TRUE(at40.ok()) << at40.status();
   EXPECT_GE(at40->correct, 48) << "of 50 random 40-bit sums";
+}
+
+// The shipped multiplication model loads and runs.
+TEST(ShippedNeuralGpuTest, TheMultiplicationModelLoads) {
+  const std::string path = FLASHSYNTH_SOURCE_DIR "/neural/models/neural-gpu-bmul.fsnn";
+  const std::string bytes = ReadShipped(path);
+  if (bytes.empty()) GTEST_SKIP() << "no shipped model at " << path;
+  SetNumThreads(1);
+  absl::StatusOr<std::unique_ptr<NeuralGpuModel>> m = NeuralGpuModel::Load(bytes, path);
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ((*m)->config().task, NeuralGpuTask::kBinaryMultiplication);
+  EXPECT_TRUE(EvaluateBinary(**m, 8, 4, /*seed=*/1).ok());
+}
+
+// The run's shipped checkpoint, written before the training loop was shared
+// (it has no learning_rate field), still resumes where it stopped: step,
+// curriculum past 20 bits, one parameter set, the decayed learning rate.
+TEST(ShippedNeuralGpuTest, TheShippedCheckpointResumes) {
+  const std::string path = FLASHSYNTH_SOURCE_DIR "/neural/models/neural-gpu-badd.ckpt";
+  const std::string bytes = ReadShipped(path);
+  if (bytes.empty()) GTEST_SKIP() << "no shipped checkpoint at " << path;
+  SetNumThreads(1);
+  NeuralGpuTrainOptions o;  // the README's command: badd, --max-bits 20, --lr 0.001
+  o.optimizer.learning_rate = 0.001;
+  o.eval_examples = 4;
+  absl::StatusOr<std::unique_ptr<TrainingJob>> job = ResumeNeuralGpuJob(o, bytes, path);
+  ASSERT_TRUE(job.ok()) << job.status();
+  EXPECT_EQ((*job)->step(), 13890);
+  absl::StatusOr<JobStepStats> s = (*job)->Step();
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->step, 13891);
+  EXPECT_LT(s->loss, 0.1) << "a trained model";
+  EXPECT_NE(s->note.find("curriculum=20 pull=0.013 sets=1 lr=0.00089"), std::string::npos) << s->note;
+  // The checkpoint holds a model too.
+  absl::StatusOr<std::unique_ptr<NeuralGpuModel>> m = NeuralGpuModel::Load(bytes, path);
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ((*m)->active_sets(), 1);
 }
 
 }  // namespace

@@ -42,7 +42,7 @@ const std::string& TinyModelBytes() {
     o.sampler.max_expressions = 2;
     o.sampler.max_input_length = 12;
     o.batch_size = 16;
-    o.learning_rate = 5e-3;
+    o.optimizer.learning_rate = 5e-3;
     o.eval_tasks = 0;
     o.seed = 5;
     std::unique_ptr<Trainer> t = *Trainer::Create(o);

@@ -2,14 +2,15 @@
 
 #include <torch/utils.h>
 
-#include <sstream>
+#include <map>
+#include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
 #include "dsl/status_macros.h"
 #include "neural/internal/container.h"
+#include "neural/internal/module_weights.h"
 #include "neural/robustfill/internal/robustfill_net.h"
 #include "neural/internal/torch_error.h"
 
@@ -29,10 +30,6 @@ constexpr int kMaxEmbedding = 4096;
 constexpr int kMaxHidden = 8192;
 constexpr int kMaxLayers = 8;
 constexpr int kMaxChars = 10000;
-
-torch::Device TorchDevice(DeviceKind kind) {
-  return kind == DeviceKind::kCuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
-}
 
 std::unique_ptr<ModelState> NewState(const ModelConfig& config) {
   auto state = std::make_unique<ModelState>(
@@ -241,28 +238,6 @@ absl::StatusOr<ModelConfig> ReadModelConfig(const std::map<std::string, std::str
   return config;
 }
 
-absl::Status LoadWeights(torch::serialize::InputArchive& archive, RobustFillNet& net,
-                         std::string_view source_name) {
-  std::map<std::string, std::vector<int64_t>> expected;
-  for (const auto& p : net->named_parameters()) expected[p.key()] = p.value().sizes().vec();
-  try {
-    net->load(archive);
-  } catch (const c10::Error& e) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        ToAbsl(source_name), ": the weights do not fit the configuration: ",
-        e.what_without_backtrace()));
-  }
-  for (const auto& p : net->named_parameters()) {
-    if (p.value().sizes().vec() != expected[p.key()] || p.value().scalar_type() != torch::kFloat) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          ToAbsl(source_name), ": weight \"", p.key(), "\" has shape [",
-          absl::StrJoin(p.value().sizes().vec(), ", "), "], the configuration needs [",
-          absl::StrJoin(expected[p.key()], ", "), "]"));
-    }
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace internal
 
 // ---------------------------------------------------------------------------
@@ -284,50 +259,29 @@ absl::StatusOr<std::unique_ptr<RobustFillModel>> RobustFillModel::Create(
 
 absl::StatusOr<std::unique_ptr<RobustFillModel>> RobustFillModel::Load(
     std::string_view bytes, std::string_view source_name) {
-  FS_ASSIGN_OR_RETURN(internal::Container c, internal::ReadContainer(bytes, source_name));
-  if (c.kind != "model" && c.kind != "checkpoint") {
-    return absl::InvalidArgumentError(
-        absl::StrCat(ToAbsl(source_name), ": a \"", c.kind, "\" file, not a model"));
-  }
+  FS_ASSIGN_OR_RETURN(internal::Container c, internal::ReadModelContainer(bytes, source_name));
   FS_ASSIGN_OR_RETURN(ModelConfig config, internal::ReadModelConfig(c.fields, source_name));
   std::unique_ptr<RobustFillModel> model;
   try {
     model.reset(new RobustFillModel(NewState(config)));
-    torch::serialize::InputArchive root, weights;
-    root.load_from(c.payload.data(), c.payload.size(), torch::Device(torch::kCPU));
-    if (!root.try_read("model", weights)) {
-      return absl::InvalidArgumentError(absl::StrCat(ToAbsl(source_name), ": no weights inside"));
-    }
-    FS_RETURN_IF_ERROR(internal::LoadWeights(weights, model->state_->net, source_name));
   } catch (const c10::Error& e) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        ToAbsl(source_name), ": cannot read the weights: ", e.what_without_backtrace()));
+    return TorchError("creating the model", e);
   }
+  FS_RETURN_IF_ERROR(internal::ReadModelWeights(c, *model->state_->net, source_name));
   return model;
 }
 
 absl::StatusOr<std::string> RobustFillModel::Save() const {
-  try {
-    torch::serialize::OutputArchive root, weights;
-    state_->net->save(weights);
-    root.write("model", weights);
-    std::ostringstream out;
-    root.save_to(out);
-    internal::Container c{"model", {}, out.str()};
-    internal::WriteModelFields(*state_, &c.fields);
-    return internal::WriteContainer(c);
-  } catch (const c10::Error& e) {
-    return TorchError("saving the model", e);
-  }
+  std::map<std::string, std::string> fields;
+  internal::WriteModelFields(*state_, &fields);
+  return internal::WriteModelFile(*state_->net, std::move(fields));
 }
 
 const ModelConfig& RobustFillModel::config() const { return state_->config; }
 const ProgramVocab& RobustFillModel::vocab() const { return state_->vocab; }
 
 int64_t RobustFillModel::num_parameters() const {
-  int64_t n = 0;
-  for (const torch::Tensor& p : state_->net->parameters()) n += p.numel();
-  return n;
+  return internal::CountParameters(*state_->net);
 }
 
 DeviceKind RobustFillModel::device() const {
@@ -335,14 +289,7 @@ DeviceKind RobustFillModel::device() const {
 }
 
 absl::StatusOr<DeviceKind> RobustFillModel::MoveTo(DeviceKind device) {
-  FS_ASSIGN_OR_RETURN(DeviceKind resolved, ResolveDevice(device));
-  try {
-    state_->device = TorchDevice(resolved);
-    state_->net->to(state_->device);
-  } catch (const c10::Error& e) {
-    return TorchError("moving the model", e);
-  }
-  return resolved;
+  return internal::MoveModule(*state_->net, device, &state_->device);
 }
 
 absl::StatusOr<std::vector<double>> RobustFillModel::LogLikelihoods(

@@ -1,30 +1,26 @@
 #include "neural/robustfill/trainer.h"
 
-#include <torch/types.h>  // before clip_grad.h, which needs torch::Tensor
-#include <torch/nn/utils/clip_grad.h>
-#include <torch/optim/adam.h>
+#include <torch/types.h>
 
 #include <chrono>
-#include <cmath>
 #include <random>
-#include <sstream>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "dsl/status_macros.h"
 #include "dsl/text.h"
 #include "neural/robustfill/beam_search.h"
 #include "neural/internal/container.h"
-#include "neural/robustfill/internal/robustfill_net.h"
 #include "neural/internal/seeds.h"
 #include "neural/internal/torch_error.h"
+#include "neural/internal/training_loop.h"
+#include "neural/robustfill/internal/robustfill_net.h"
 
 namespace flashsynth::neural {
 
 namespace {
 
 using internal::MixSeed;
-using internal::StepSeed;
 using internal::SecondsSince;
 using internal::TorchError;
 
@@ -118,7 +114,7 @@ absl::Status ValidateTrainerOptions(const TrainerOptions& o) {
         "examples per task: need 1 <= min (", o.min_examples, ") <= max (", o.max_examples, ")"));
   }
   if (o.batch_size < 1) return absl::InvalidArgumentError("batch_size must be >= 1");
-  if (!(o.learning_rate > 0)) return absl::InvalidArgumentError("learning_rate must be > 0");
+  FS_RETURN_IF_ERROR(ValidateOptimizerOptions(o.optimizer));
   if (o.max_program_tokens < 2) return absl::InvalidArgumentError("max_program_tokens must be >= 2");
   if (o.eval_tasks < 0) return absl::InvalidArgumentError("eval_tasks must be >= 0");
   if (o.sampler.max_expressions < o.sampler.min_expressions || o.sampler.min_expressions < 1) {
@@ -129,47 +125,95 @@ absl::Status ValidateTrainerOptions(const TrainerOptions& o) {
 
 // ---------------------------------------------------------------------------
 
-struct Trainer::Impl {
-  TrainerOptions options;
-  std::unique_ptr<RobustFillModel> model;
-  std::unique_ptr<torch::optim::Adam> optimizer;
-  int64_t step = 0;
-  std::vector<TrainingTask> eval_set;
+namespace {
 
-  internal::ModelState& state() { return model->state(); }
-  absl::StatusOr<TokenLoss> TeacherForced(absl::Span<const TrainingTask> tasks, bool train);
+// RobustFill's training job: the model, its batches of sampled tasks and
+// its evaluation; internal::TorchTrainingJob does the rest.
+class RobustFillJob : public internal::TorchTrainingJob {
+ public:
+  static absl::StatusOr<std::unique_ptr<RobustFillJob>> New(const TrainerOptions& options,
+                                                            const EvalOptions& eval);
+
+  std::string Describe() const override;
+  std::string ItemName() const override { return "programs"; }
+  // EvaluateWith() the options given to New(), as flashsynth-train prints it.
+  absl::StatusOr<JobEvalStats> Evaluate() override;
+  absl::StatusOr<std::string> SaveModel() const override { return model_->Save(); }
+
+  absl::StatusOr<EvalStats> EvaluateWith(const EvalOptions& eval);
+  const TrainerOptions& options() const { return options_; }
+  const RobustFillModel& model() const { return *model_; }
+  int last_skipped() const { return last_skipped_; }  // by the last Step()
+
+ private:
+  RobustFillJob() = default;
+  internal::ModelState& state() { return model_->state(); }
+  absl::StatusOr<internal::BatchLoss> TrainingLoss(uint64_t seed) override;
+  void WriteCheckpointFields(std::map<std::string, std::string>* fields) const override;
+  TokenLoss TeacherForced(absl::Span<const TrainingTask> tasks, bool train);
   absl::Status Decode(const EvalOptions& eval, EvalStats* stats);
+
+  TrainerOptions options_;
+  EvalOptions eval_;
+  std::unique_ptr<RobustFillModel> model_;
+  std::vector<TrainingTask> eval_set_;
+  int last_skipped_ = 0;
 };
 
-absl::StatusOr<TokenLoss> Trainer::Impl::TeacherForced(absl::Span<const TrainingTask> tasks,
-                                                       bool train) {
-  try {
-    internal::RobustFillNet& net = state().net;
-    net->train(train);
-    Batch batch = MakeTrainingBatch(tasks, state());
-    if (train) optimizer->zero_grad();
-    TokenLoss loss = internal::CrossEntropy(net->forward(batch), batch.program_out);
-    if (train) {
-      loss.loss.backward();
-      if (options.clip_norm > 0) torch::nn::utils::clip_grad_norm_(net->parameters(), options.clip_norm);
-      optimizer->step();
-    }
-    return loss;
-  } catch (const c10::Error& e) {
-    return TorchError(train ? "training step" : "evaluation", e);
-  }
+absl::StatusOr<std::unique_ptr<RobustFillJob>> RobustFillJob::New(const TrainerOptions& options,
+                                                                  const EvalOptions& eval) {
+  FS_RETURN_IF_ERROR(ValidateTrainerOptions(options));
+  std::unique_ptr<RobustFillJob> job(new RobustFillJob());
+  job->options_ = options;
+  job->eval_ = eval;
+  FS_ASSIGN_OR_RETURN(job->model_, RobustFillModel::Create(options.model, options.seed));
+  FS_ASSIGN_OR_RETURN(DeviceKind device, job->model_->MoveTo(options.device));
+  internal::AllowTf32OnCuda(device);
+  int skipped = 0;
+  FS_ASSIGN_OR_RETURN(job->eval_set_, SampleTasks(options, job->model_->vocab(), options.eval_seed,
+                                                  options.eval_tasks, &skipped));
+  FS_RETURN_IF_ERROR(job->StartTraining(*job->state().net, options.optimizer, options.seed));
+  return job;
 }
 
-absl::Status Trainer::Impl::Decode(const EvalOptions& eval, EvalStats* stats) {
+std::string RobustFillJob::Describe() const {
+  const ModelConfig& c = model_->config();
+  return absl::StrFormat("robustfill %s E=%d H=%d layers=%d: %d parameters on %s",
+                         VariantName(c.variant), c.embedding_size, c.hidden_size, c.num_layers,
+                         model_->num_parameters(), DeviceKindName(model_->device()));
+}
+
+TokenLoss RobustFillJob::TeacherForced(absl::Span<const TrainingTask> tasks, bool train) {
+  internal::RobustFillNet& net = state().net;
+  net->train(train);
+  Batch batch = MakeTrainingBatch(tasks, state());
+  return internal::CrossEntropy(net->forward(batch), batch.program_out);
+}
+
+absl::StatusOr<internal::BatchLoss> RobustFillJob::TrainingLoss(uint64_t seed) {
+  FS_ASSIGN_OR_RETURN(std::vector<TrainingTask> tasks,
+                      SampleTasks(options_, model_->vocab(), seed, options_.batch_size,
+                                  &last_skipped_));
+  TokenLoss loss = TeacherForced(tasks, /*train=*/true);
+  return internal::BatchLoss{loss.loss, {}, loss.correct, loss.total,
+                             static_cast<int>(tasks.size())};
+}
+
+void RobustFillJob::WriteCheckpointFields(std::map<std::string, std::string>* fields) const {
+  internal::WriteModelFields(model_->state(), fields);
+  (*fields)["batch_size"] = absl::StrCat(options_.batch_size);  // for the record
+}
+
+absl::Status RobustFillJob::Decode(const EvalOptions& eval, EvalStats* stats) {
   BeamSearchOptions search;
   search.beam_size = eval.beam_size;
-  search.max_tokens = options.max_program_tokens;
+  search.max_tokens = options_.max_program_tokens;
   search.execution_guided = eval.beam_size > 1;
   search.only_consistent = false;
   int exact = 0, consistent = 0;
   for (int i = 0; i < stats->tasks; ++i) {
-    const TrainingTask& t = eval_set[static_cast<size_t>(i)];
-    FS_ASSIGN_OR_RETURN(std::vector<Candidate> found, BeamSearch(*model, t.examples, search));
+    const TrainingTask& t = eval_set_[static_cast<size_t>(i)];
+    FS_ASSIGN_OR_RETURN(std::vector<Candidate> found, BeamSearch(*model_, t.examples, search));
     if (found.empty()) continue;
     exact += found[0].program == t.program;
     consistent += found[0].consistent;
@@ -179,134 +223,117 @@ absl::Status Trainer::Impl::Decode(const EvalOptions& eval, EvalStats* stats) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<EvalStats> RobustFillJob::EvaluateWith(const EvalOptions& eval) {
+  const auto start = std::chrono::steady_clock::now();
+  EvalStats stats;
+  const int total = static_cast<int>(eval_set_.size());
+  stats.tasks = eval.max_tasks < 0 ? total : std::min(eval.max_tasks, total);
+  double loss_sum = 0;
+  int64_t correct = 0, tokens = 0;
+  try {
+    torch::NoGradGuard no_grad;
+    for (int i = 0; i < stats.tasks; i += kEvalBatchSize) {
+      const int n = std::min(kEvalBatchSize, stats.tasks - i);
+      TokenLoss loss = TeacherForced(absl::MakeConstSpan(eval_set_).subspan(
+                                         static_cast<size_t>(i), static_cast<size_t>(n)),
+                                     /*train=*/false);
+      loss_sum += loss.loss.item<double>() * static_cast<double>(loss.total);
+      correct += loss.correct;
+      tokens += loss.total;
+    }
+  } catch (const c10::Error& e) {
+    return TorchError("evaluation", e);
+  }
+  stats.loss = tokens == 0 ? 0 : loss_sum / static_cast<double>(tokens);
+  stats.token_accuracy = tokens == 0 ? 0 : static_cast<double>(correct) / static_cast<double>(tokens);
+  if (eval.decode) FS_RETURN_IF_ERROR(Decode(eval, &stats));
+  stats.seconds = SecondsSince(start);
+  return stats;
+}
+
+absl::StatusOr<JobEvalStats> RobustFillJob::Evaluate() {
+  FS_ASSIGN_OR_RETURN(EvalStats e, EvaluateWith(eval_));
+  JobEvalStats out;
+  out.summary = absl::StrFormat("loss %.4f  tok-acc %.3f", e.loss, e.token_accuracy);
+  out.metrics = {{"loss", e.loss}, {"token_accuracy", e.token_accuracy}};
+  if (e.exact_rate >= 0) {
+    absl::StrAppendFormat(&out.summary, "  exact %.3f  consistent %.3f (beam %d)", e.exact_rate,
+                          e.consistent_rate, eval_.beam_size);
+    out.metrics.push_back({"exact", e.exact_rate});
+    out.metrics.push_back({"consistent", e.consistent_rate});
+  }
+  absl::StrAppendFormat(&out.summary, "  [%d tasks]", e.tasks);
+  out.seconds = e.seconds;
+  return out;
+}
+
+absl::StatusOr<std::unique_ptr<RobustFillJob>> ResumeJob(const TrainerOptions& options,
+                                                         const EvalOptions& eval,
+                                                         std::string_view checkpoint,
+                                                         std::string_view source_name) {
+  FS_ASSIGN_OR_RETURN(internal::Container c, internal::ReadCheckpoint(checkpoint, source_name));
+  TrainerOptions resumed = options;
+  FS_ASSIGN_OR_RETURN(resumed.model, internal::ReadModelConfig(c.fields, source_name));
+  FS_ASSIGN_OR_RETURN(resumed.seed, internal::CheckpointSeed(c, source_name));
+  FS_ASSIGN_OR_RETURN(std::unique_ptr<RobustFillJob> job, RobustFillJob::New(resumed, eval));
+  FS_RETURN_IF_ERROR(job->RestoreCheckpoint(c, source_name));
+  return job;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<TrainingJob>> CreateRobustFillJob(const TrainerOptions& options,
+                                                                 const EvalOptions& eval) {
+  FS_ASSIGN_OR_RETURN(std::unique_ptr<RobustFillJob> job, RobustFillJob::New(options, eval));
+  return std::unique_ptr<TrainingJob>(std::move(job));
+}
+
+absl::StatusOr<std::unique_ptr<TrainingJob>> ResumeRobustFillJob(const TrainerOptions& options,
+                                                                 const EvalOptions& eval,
+                                                                 std::string_view checkpoint,
+                                                                 std::string_view source_name) {
+  FS_ASSIGN_OR_RETURN(std::unique_ptr<RobustFillJob> job,
+                      ResumeJob(options, eval, checkpoint, source_name));
+  return std::unique_ptr<TrainingJob>(std::move(job));
+}
+
+// ---------------------------------------------------------------------------
+// Trainer: the job with RobustFill's own statistics.
+
+struct Trainer::Impl {
+  std::unique_ptr<RobustFillJob> job;
+};
+
 Trainer::Trainer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Trainer::~Trainer() = default;
 
 absl::StatusOr<std::unique_ptr<Trainer>> Trainer::Create(const TrainerOptions& options) {
-  FS_RETURN_IF_ERROR(ValidateTrainerOptions(options));
   auto impl = std::make_unique<Impl>();
-  impl->options = options;
-  FS_ASSIGN_OR_RETURN(impl->model, RobustFillModel::Create(options.model, options.seed));
-  FS_ASSIGN_OR_RETURN(DeviceKind device, impl->model->MoveTo(options.device));
-  if (device == DeviceKind::kCuda) {
-    // TF32 matmuls on Ampere and later (../shared/reference/libtorch_notes.md, section 6).
-    at::globalContext().setAllowTF32CuBLAS(true);
-    at::globalContext().setAllowTF32CuDNN(true);
-  }
-  int skipped = 0;
-  FS_ASSIGN_OR_RETURN(impl->eval_set, SampleTasks(options, impl->model->vocab(), options.eval_seed,
-                                                  options.eval_tasks, &skipped));
-  try {
-    impl->optimizer = std::make_unique<torch::optim::Adam>(
-        impl->state().net->parameters(), torch::optim::AdamOptions(options.learning_rate));
-  } catch (const c10::Error& e) {
-    return TorchError("creating the optimizer", e);
-  }
+  FS_ASSIGN_OR_RETURN(impl->job, RobustFillJob::New(options, EvalOptions()));
   return std::unique_ptr<Trainer>(new Trainer(std::move(impl)));
-}
-
-absl::StatusOr<StepStats> Trainer::Step() {
-  const auto start = std::chrono::steady_clock::now();
-  const TrainerOptions& o = impl_->options;
-  StepStats stats;
-  FS_ASSIGN_OR_RETURN(std::vector<TrainingTask> tasks,
-                      SampleTasks(o, impl_->model->vocab(), StepSeed(o.seed, impl_->step + 1),
-                                  o.batch_size, &stats.skipped));
-  FS_ASSIGN_OR_RETURN(TokenLoss loss, impl_->TeacherForced(tasks, /*train=*/true));
-  stats.loss = loss.loss.item<double>();
-  if (!std::isfinite(stats.loss)) {
-    return absl::InternalError(absl::StrCat("the loss is not finite at step ", impl_->step + 1));
-  }
-  stats.step = ++impl_->step;
-  stats.token_accuracy = static_cast<double>(loss.correct) / std::max<int64_t>(1, loss.total);
-  stats.programs = static_cast<int>(tasks.size());
-  stats.seconds = SecondsSince(start);
-  return stats;
-}
-
-absl::StatusOr<EvalStats> Trainer::Evaluate(const EvalOptions& eval) {
-  const auto start = std::chrono::steady_clock::now();
-  EvalStats stats;
-  const int total = static_cast<int>(impl_->eval_set.size());
-  stats.tasks = eval.max_tasks < 0 ? total : std::min(eval.max_tasks, total);
-  double loss_sum = 0;
-  int64_t correct = 0, tokens = 0;
-  torch::NoGradGuard no_grad;
-  for (int i = 0; i < stats.tasks; i += kEvalBatchSize) {
-    const int n = std::min(kEvalBatchSize, stats.tasks - i);
-    FS_ASSIGN_OR_RETURN(TokenLoss loss,
-                        impl_->TeacherForced(absl::MakeConstSpan(impl_->eval_set).subspan(
-                                                 static_cast<size_t>(i), static_cast<size_t>(n)),
-                                             /*train=*/false));
-    loss_sum += loss.loss.item<double>() * static_cast<double>(loss.total);
-    correct += loss.correct;
-    tokens += loss.total;
-  }
-  stats.loss = tokens == 0 ? 0 : loss_sum / static_cast<double>(tokens);
-  stats.token_accuracy = tokens == 0 ? 0 : static_cast<double>(correct) / static_cast<double>(tokens);
-  if (eval.decode) FS_RETURN_IF_ERROR(impl_->Decode(eval, &stats));
-  stats.seconds = SecondsSince(start);
-  return stats;
-}
-
-absl::StatusOr<std::string> Trainer::Checkpoint() const {
-  try {
-    torch::serialize::OutputArchive root, weights, optimizer;
-    impl_->state().net->save(weights);
-    impl_->optimizer->save(optimizer);
-    root.write("model", weights);
-    root.write("optimizer", optimizer);
-    std::ostringstream out;
-    root.save_to(out);
-    internal::Container c{"checkpoint", {}, out.str()};
-    internal::WriteModelFields(impl_->state(), &c.fields);
-    c.fields["step"] = absl::StrCat(impl_->step);
-    c.fields["seed"] = absl::StrCat(impl_->options.seed);
-    c.fields["learning_rate"] = absl::StrCat(impl_->options.learning_rate);  // for the record
-    c.fields["batch_size"] = absl::StrCat(impl_->options.batch_size);
-    return internal::WriteContainer(c);
-  } catch (const c10::Error& e) {
-    return TorchError("writing the checkpoint", e);
-  }
 }
 
 absl::StatusOr<std::unique_ptr<Trainer>> Trainer::Resume(const TrainerOptions& options,
                                                          std::string_view checkpoint,
                                                          std::string_view source_name) {
-  FS_ASSIGN_OR_RETURN(internal::Container c, internal::ReadContainer(checkpoint, source_name));
-  if (c.kind != "checkpoint") {
-    return absl::InvalidArgumentError(
-        absl::StrCat(ToAbsl(source_name), ": a \"", c.kind, "\" file, not a checkpoint"));
-  }
-  TrainerOptions resumed = options;
-  FS_ASSIGN_OR_RETURN(resumed.model, internal::ReadModelConfig(c.fields, source_name));
-  FS_ASSIGN_OR_RETURN(int64_t step, internal::IntField(c, "step", source_name));
-  FS_ASSIGN_OR_RETURN(std::string seed, internal::StringField(c, "seed", source_name));
-  if (!absl::SimpleAtoi(seed, &resumed.seed) || step < 0) {
-    return absl::InvalidArgumentError(absl::StrCat(ToAbsl(source_name), ": bad step or seed"));
-  }
-  FS_ASSIGN_OR_RETURN(std::unique_ptr<Trainer> trainer, Create(resumed));
-  Impl& impl = *trainer->impl_;
-  try {
-    torch::serialize::InputArchive root, weights, optimizer;
-    root.load_from(c.payload.data(), c.payload.size(), impl.state().device);
-    if (!root.try_read("model", weights) || !root.try_read("optimizer", optimizer)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(ToAbsl(source_name), ": the checkpoint lacks its model or optimizer"));
-    }
-    FS_RETURN_IF_ERROR(internal::LoadWeights(weights, impl.state().net, source_name));
-    impl.optimizer->load(optimizer);
-  } catch (const c10::Error& e) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        ToAbsl(source_name), ": cannot read the checkpoint: ", e.what_without_backtrace()));
-  }
-  impl.step = step;
-  return trainer;
+  auto impl = std::make_unique<Impl>();
+  FS_ASSIGN_OR_RETURN(impl->job, ResumeJob(options, EvalOptions(), checkpoint, source_name));
+  return std::unique_ptr<Trainer>(new Trainer(std::move(impl)));
 }
 
-int64_t Trainer::step() const { return impl_->step; }
-const TrainerOptions& Trainer::options() const { return impl_->options; }
-const RobustFillModel& Trainer::model() const { return *impl_->model; }
-DeviceKind Trainer::device() const { return impl_->model->device(); }
+absl::StatusOr<StepStats> Trainer::Step() {
+  FS_ASSIGN_OR_RETURN(JobStepStats s, impl_->job->Step());
+  return StepStats{s.step, s.loss, s.accuracy, s.items, impl_->job->last_skipped(), s.seconds};
+}
+
+absl::StatusOr<EvalStats> Trainer::Evaluate(const EvalOptions& eval) {
+  return impl_->job->EvaluateWith(eval);
+}
+
+absl::StatusOr<std::string> Trainer::Checkpoint() const { return impl_->job->Checkpoint(); }
+int64_t Trainer::step() const { return impl_->job->step(); }
+const TrainerOptions& Trainer::options() const { return impl_->job->options(); }
+const RobustFillModel& Trainer::model() const { return impl_->job->model(); }
+DeviceKind Trainer::device() const { return impl_->job->model().device(); }
 
 }  // namespace flashsynth::neural

@@ -5,7 +5,8 @@
 // outputs by the interpreter, each task keeping a random number of examples
 // in [min_examples, max_examples]. Tasks the model cannot learn from are
 // skipped (see SkipReason). The loss is the teacher-forced cross-entropy of
-// the program tokens; Adam with global gradient-norm clipping.
+// the program tokens; Adam with global gradient-norm clipping, checkpoints
+// and resuming as every training job (training_job.h).
 //
 // Reproducible: the tasks of update s depend only on (seed, s), so a run
 // resumed from a Checkpoint() draws the same tasks and, on the same device
@@ -33,6 +34,7 @@
 #include "dsl/sampler.h"
 #include "neural/device.h"
 #include "neural/robustfill/robustfill_model.h"
+#include "neural/training_job.h"
 
 namespace flashsynth::neural {
 
@@ -43,8 +45,7 @@ struct TrainerOptions {
   int min_examples = 4;        // examples per task: uniform in [min, max]
   int max_examples = 4;
   int batch_size = 32;         // tasks per update (paper: 128)
-  double learning_rate = 1e-3; // Adam
-  double clip_norm = 1.0;      // global gradient norm; <= 0: no clipping
+  OptimizerOptions optimizer;  // Adam: learning rate 1e-3; clipping at norm 1
   int max_program_tokens = 128;  // longer programs are skipped
   uint64_t seed = 1;           // weights and training tasks
   DeviceKind device = DeviceKind::kCpu;
@@ -91,7 +92,8 @@ class Trainer {
   // its model configuration, weights, optimizer state, step and seed replace
   // options.model and options.seed; the other options (learning rate, batch
   // size, device, ...) are taken from `options`. Errors name `source_name`,
-  // as RobustFillModel::Load().
+  // as RobustFillModel::Load(): "run.ckpt: a "model" file, not a
+  // checkpoint", "run.ckpt: truncated: ...".
   static absl::StatusOr<std::unique_ptr<Trainer>> Resume(const TrainerOptions& options,
                                                          std::string_view checkpoint,
                                                          std::string_view source_name);
@@ -123,6 +125,18 @@ class Trainer {
   explicit Trainer(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// The same training as a TrainingJob, for flashsynth-train: Step() reports
+// the token accuracy and the programs trained on (items); Evaluate() is
+// Trainer::Evaluate(eval) with the metrics "loss", "token_accuracy" and,
+// when decoding, "exact" and "consistent". ItemName() is "programs".
+// Errors as Trainer::Create() and Trainer::Resume().
+absl::StatusOr<std::unique_ptr<TrainingJob>> CreateRobustFillJob(const TrainerOptions& options,
+                                                                 const EvalOptions& eval);
+absl::StatusOr<std::unique_ptr<TrainingJob>> ResumeRobustFillJob(const TrainerOptions& options,
+                                                                 const EvalOptions& eval,
+                                                                 std::string_view checkpoint,
+                                                                 std::string_view source_name);
 
 // Why a sampled task is not trained on; kNone for a usable one.
 enum class SkipReason {

@@ -21,7 +21,7 @@ TrainerOptions TinyOptions() {
   o.sampler.max_expressions = 2;
   o.sampler.max_input_length = 12;
   o.batch_size = 8;
-  o.learning_rate = 5e-3;
+  o.optimizer.learning_rate = 5e-3;
   o.eval_tasks = 8;
   o.seed = 11;
   return o;

@@ -27,13 +27,7 @@ struct InductionFlags {
     // The flag's value was checked by CLI::IsMember.
     o.model.architecture =
         InductionArchitectureByName(architecture).value_or(InductionArchitecture::kLstmAttention);
-    if (extended) {
-      dsl::SamplerOptions ext = dsl::SamplerOptions::Extended();
-      ext.min_expressions = o.sampler.min_expressions;
-      ext.max_expressions = o.sampler.max_expressions;
-      ext.max_input_length = o.sampler.max_input_length;
-      o.sampler = ext;
-    }
+    if (extended) o.sampler = ExtendedSampler(o.sampler);
     o.device = common.device;
     o.seed = common.seed;
     return o;
@@ -53,8 +47,8 @@ void AddFlags(CLI::App& sub, InductionFlags& f) {
   sub.add_option("--batch-size", o.batch_size, "Tasks per update");
   sub.add_option("--queries", o.queries, "Rows per task whose outputs the model writes");
   sub.add_option("--observed", o.observed, "Example rows the model reads");
-  sub.add_option("--lr", o.learning_rate, "Adam learning rate");
-  sub.add_option("--clip", o.clip_norm, "Global gradient-norm clip (0: none)");
+  sub.add_option("--lr", o.optimizer.learning_rate, "Adam learning rate");
+  sub.add_option("--clip", o.optimizer.clip_norm, "Global gradient-norm clip (0: none)");
   sub.add_option("--max-input-length", o.sampler.max_input_length, "Characters per input cell");
   sub.add_option("--max-expressions", o.sampler.max_expressions, "Concat length, at most");
   sub.add_flag("--extended", f.extended, "Sample the DSL extensions (columns, Switch, ...)");

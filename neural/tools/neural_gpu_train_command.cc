@@ -23,12 +23,7 @@ absl::Status FinishOptions(NeuralGpuFlags& f, const CommonTrainFlags& common) {
   f.options.model.task = *task;
   if (*task == NeuralGpuTask::kStrings) {
     f.options.model.height = f.options.observed + 1;
-    if (f.extended) {
-      const dsl::SamplerOptions narrow = f.options.sampler;
-      f.options.sampler = dsl::SamplerOptions::Extended();
-      f.options.sampler.max_expressions = narrow.max_expressions;
-      f.options.sampler.max_input_length = narrow.max_input_length;
-    }
+    if (f.extended) f.options.sampler = ExtendedSampler(f.options.sampler);
   }
   f.options.device = common.device;
   f.options.seed = common.seed;
@@ -49,9 +44,9 @@ void AddNeuralGpuCommand(CLI::App& app, std::vector<TrainCommand>* commands) {
   sub->add_option("--relax-sets", o.model.relax_sets, "Parameter-sharing relaxation copies (1: none)");
   sub->add_option("--cutoff", o.model.cutoff, "Gate sigmoid scale");
   sub->add_option("--batch-size", o.batch_size, "Tapes per update");
-  sub->add_option("--lr", o.learning_rate, "Adam learning rate");
-  sub->add_option("--adam-epsilon", o.adam_epsilon, "Adam epsilon (paper: 1e-4)");
-  sub->add_option("--clip", o.clip_norm, "Global gradient-norm clip (0: none)");
+  sub->add_option("--lr", o.optimizer.learning_rate, "Adam learning rate");
+  sub->add_option("--adam-epsilon", o.optimizer.adam_epsilon, "Adam epsilon (paper: 1e-4)");
+  sub->add_option("--clip", o.optimizer.clip_norm, "Global gradient-norm clip (0: none)");
   sub->add_option("--max-bits", o.max_bits, "Operand length at the end of the curriculum");
   sub->add_option("--curriculum-start", o.curriculum_start, "Operand length at the start");
   sub->add_option("--curriculum-every", o.curriculum_every, "Steps between curriculum checks");

@@ -22,6 +22,7 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/status/statusor.h"
+#include "dsl/sampler.h"
 #include "neural/device.h"
 #include "neural/training_job.h"
 
@@ -42,6 +43,12 @@ struct TrainCommand {
       const CommonTrainFlags&, std::string_view checkpoint, std::string_view source_name)>
       resume;
 };
+
+// `narrow` with the DSL extensions on (dsl::SamplerOptions::Extended():
+// columns, Switch, non-ASCII, ...), keeping the lengths its flags set:
+// min_expressions, max_expressions and max_input_length. Every kind's
+// --extended flag. Defined in train_main.cc.
+dsl::SamplerOptions ExtendedSampler(const dsl::SamplerOptions& narrow);
 
 // neural/tools/neural_gpu_train_command.cc: `neural-gpu`.
 void AddNeuralGpuCommand(CLI::App& app, std::vector<TrainCommand>* commands);

@@ -106,8 +106,8 @@ std::vector<CLI::Option*> AddRobustFillFlags(CLI::App& app, RobustFillFlags& f) 
     added.push_back(app.add_flag(name, value, "RobustFill: " + help));
   };
   option("--batch-size", o.batch_size, "tasks per update");
-  option("--lr", o.learning_rate, "Adam learning rate");
-  option("--clip", o.clip_norm, "global gradient-norm clip (0: none)");
+  option("--lr", o.optimizer.learning_rate, "Adam learning rate");
+  option("--clip", o.optimizer.clip_norm, "global gradient-norm clip (0: none)");
   option("--variant", f.variant, "basic, attention-a or attention-c");
   option("--embedding", o.model.embedding_size, "embedding size E");
   option("--hidden", o.model.hidden_size, "hidden size H");
@@ -126,60 +126,11 @@ std::vector<CLI::Option*> AddRobustFillFlags(CLI::App& app, RobustFillFlags& f) 
   return added;
 }
 
-// The RobustFill Trainer as a TrainingJob.
-class RobustFillJob : public TrainingJob {
- public:
-  RobustFillJob(std::unique_ptr<Trainer> trainer, EvalOptions eval)
-      : trainer_(std::move(trainer)), eval_(eval) {}
-
-  std::string Describe() const override {
-    const ModelConfig& c = trainer_->model().config();
-    return absl::StrFormat("robustfill %s E=%d H=%d layers=%d: %d parameters on %s",
-                           VariantName(c.variant), c.embedding_size, c.hidden_size, c.num_layers,
-                           trainer_->model().num_parameters(), DeviceKindName(trainer_->device()));
-  }
-  std::string ItemName() const override { return "programs"; }
-
-  absl::StatusOr<JobStepStats> Step() override {
-    FS_ASSIGN_OR_RETURN(StepStats s, trainer_->Step());
-    return JobStepStats{s.step, s.loss, s.token_accuracy, s.programs, s.seconds, ""};
-  }
-
-  absl::StatusOr<JobEvalStats> Evaluate() override {
-    FS_ASSIGN_OR_RETURN(EvalStats e, trainer_->Evaluate(eval_));
-    JobEvalStats out;
-    out.summary = absl::StrFormat("loss %.4f  tok-acc %.3f", e.loss, e.token_accuracy);
-    out.metrics = {{"loss", e.loss}, {"token_accuracy", e.token_accuracy}};
-    if (e.exact_rate >= 0) {
-      absl::StrAppendFormat(&out.summary, "  exact %.3f  consistent %.3f (beam %d)", e.exact_rate,
-                            e.consistent_rate, eval_.beam_size);
-      out.metrics.push_back({"exact", e.exact_rate});
-      out.metrics.push_back({"consistent", e.consistent_rate});
-    }
-    absl::StrAppendFormat(&out.summary, "  [%d tasks]", e.tasks);
-    out.seconds = e.seconds;
-    return out;
-  }
-
-  absl::StatusOr<std::string> Checkpoint() const override { return trainer_->Checkpoint(); }
-  absl::StatusOr<std::string> SaveModel() const override { return trainer_->model().Save(); }
-  int64_t step() const override { return trainer_->step(); }
-
- private:
-  std::unique_ptr<Trainer> trainer_;
-  EvalOptions eval_;
-};
-
 // Fills the options that need parsing; the rest CLI11 wrote in place.
 absl::Status FinishRobustFillOptions(RobustFillFlags& f, const CommonTrainFlags& common) {
   std::optional<Variant> v = VariantByName(f.variant);
   if (!v) return absl::InvalidArgumentError(absl::StrCat("unknown variant \"", f.variant, "\""));
-  const dsl::SamplerOptions sampler = f.options.sampler;
-  if (f.extended) {
-    f.options.sampler = dsl::SamplerOptions::Extended();
-    f.options.sampler.max_expressions = sampler.max_expressions;
-    f.options.sampler.max_input_length = sampler.max_input_length;
-  }
+  if (f.extended) f.options.sampler = ExtendedSampler(f.options.sampler);
   f.options.model.variant = *v;
   f.options.device = common.device;
   f.options.seed = common.seed;
@@ -200,15 +151,13 @@ TrainCommand RobustFillCommand(CLI::App& app, std::shared_ptr<RobustFillFlags> f
   command.create = [flags, eval](const CommonTrainFlags& common)
       -> absl::StatusOr<std::unique_ptr<TrainingJob>> {
     FS_RETURN_IF_ERROR(FinishRobustFillOptions(*flags, common));
-    FS_ASSIGN_OR_RETURN(std::unique_ptr<Trainer> t, Trainer::Create(flags->options));
-    return std::make_unique<RobustFillJob>(std::move(t), eval());
+    return CreateRobustFillJob(flags->options, eval());
   };
   command.resume = [flags, eval](const CommonTrainFlags& common, std::string_view bytes,
                                  std::string_view source)
       -> absl::StatusOr<std::unique_ptr<TrainingJob>> {
     FS_RETURN_IF_ERROR(FinishRobustFillOptions(*flags, common));
-    FS_ASSIGN_OR_RETURN(std::unique_ptr<Trainer> t, Trainer::Resume(flags->options, bytes, source));
-    return std::make_unique<RobustFillJob>(std::move(t), eval());
+    return ResumeRobustFillJob(flags->options, eval(), bytes, source);
   };
   return command;
 }
@@ -337,6 +286,15 @@ absl::Status FinishLoopFlags(const LoopFlags& f, CommonTrainFlags& common) {
 }
 
 }  // namespace
+
+dsl::SamplerOptions ExtendedSampler(const dsl::SamplerOptions& narrow) {
+  dsl::SamplerOptions extended = dsl::SamplerOptions::Extended();
+  extended.min_expressions = narrow.min_expressions;
+  extended.max_expressions = narrow.max_expressions;
+  extended.max_input_length = narrow.max_input_length;
+  return extended;
+}
+
 }  // namespace flashsynth::neural
 
 int main(int argc, char** argv) {

@@ -1,7 +1,5 @@
 #include "neural/induction/internal/induction_net.h"
 
-#include <torch/nn/utils/rnn.h>
-
 #include <algorithm>
 #include <limits>
 
@@ -12,12 +10,6 @@ namespace flashsynth::neural::internal {
 
 namespace {
 
-namespace rnn = torch::nn::utils::rnn;
-
-// Below any tanh output: an empty example slot never wins the max-pool.
-constexpr double kEmptySlot = -2.0;
-// Masked scores; finite, so that a softmax row never turns NaN.
-constexpr double kMaskedScore = -1e9;
 // Probabilities are floored here before the log (the pointer's mixture).
 constexpr double kMinProbability = 1e-12;
 // Ids the model reads but never writes.
@@ -59,36 +51,6 @@ int ExtraId(std::string_view text, const std::vector<std::string>& extra_chars) 
     if (extra_chars[k] == text) return kCharVocabSize + static_cast<int>(k);
   }
   return kCharUnk;
-}
-
-// Rows of ids, padded with kCharPad, as [rows, longest].
-torch::Tensor PadRows(const std::vector<std::vector<int>>& rows, torch::Tensor* lengths) {
-  size_t width = 1;
-  for (const auto& r : rows) width = std::max(width, r.size());
-  torch::Tensor ids = torch::full(
-      {static_cast<int64_t>(rows.size()), static_cast<int64_t>(width)}, kCharPad, torch::kInt64);
-  torch::Tensor length = torch::zeros({static_cast<int64_t>(rows.size())}, torch::kInt64);
-  auto id = ids.accessor<int64_t, 2>();
-  auto len = length.accessor<int64_t, 1>();
-  for (size_t i = 0; i < rows.size(); ++i) {
-    for (size_t j = 0; j < rows[i].size(); ++j) id[i][j] = rows[i][j];
-    len[i] = static_cast<int64_t>(rows[i].size());
-  }
-  if (lengths != nullptr) *lengths = length;
-  return ids;
-}
-
-// Runs `lstm` over padded `x` [rows, len, E] as packed sequences. Returns
-// outputs [rows, len, H] (zero past each end) and the final states, those
-// after each row's last character.
-std::pair<torch::Tensor, RecurrentState> RunPacked(torch::nn::LSTM& lstm, const torch::Tensor& x,
-                                                   const torch::Tensor& lengths) {
-  rnn::PackedSequence packed =
-      rnn::pack_padded_sequence(x, lengths, /*batch_first=*/true, /*enforce_sorted=*/false);
-  auto [out, final_state] = lstm->forward_with_packed_input(packed);
-  torch::Tensor padded = std::get<0>(rnn::pad_packed_sequence(
-      out, /*batch_first=*/true, /*padding_value=*/0.0, /*total_length=*/x.size(1)));
-  return {padded, RecurrentState{std::get<0>(final_state), std::get<1>(final_state)}};
 }
 
 void AddTargets(absl::Span<const QueryRow> queries, int max_chars, InductionBatch* b) {
@@ -135,7 +97,7 @@ InductionBatch MakeInductionBatch(absl::Span<const IoExamples* const> tasks,
                                   absl::Span<const QueryRow> queries, int max_chars, bool pointer,
                                   torch::Device device) {
   InductionBatch b;
-  b.observed = MakeBatch(tasks, {}, max_chars, device);
+  b.observed = MakeExampleBatch(tasks, max_chars, device);
   b.num_queries = static_cast<int64_t>(queries.size());
   const int64_t n = b.observed.num_examples;
   std::vector<int64_t> rows, query_tasks;
@@ -196,15 +158,6 @@ InductionEncoding InductionEncoding::Select(const torch::Tensor& queries) const 
 // ---------------------------------------------------------------------------
 // The network.
 
-PointerImpl::PointerImpl(int64_t query_size, int64_t memory_size)
-    : project_(register_module("project", torch::nn::Linear(query_size, memory_size))) {}
-
-torch::Tensor PointerImpl::forward(const torch::Tensor& query, const torch::Tensor& memory,
-                                   const torch::Tensor& mask) {
-  torch::Tensor scores = torch::bmm(memory, project_->forward(query).unsqueeze(2)).squeeze(2);
-  return torch::softmax(scores.masked_fill(mask.logical_not(), kMaskedScore), /*dim=*/1);
-}
-
 InductionNetImpl::InductionNetImpl(const InductionConfig& config) : config_(config) {
   const int64_t e = config.embedding_size, h = config.hidden_size, layers = config.num_layers;
   char_embedding_ = register_module(
@@ -224,13 +177,13 @@ InductionNetImpl::InductionNetImpl(const InductionConfig& config) : config_(conf
   pool_ = register_module("pool", torch::nn::Linear(h, h));
   generator_ = register_module("generator", torch::nn::Linear(h, kCharVocabSize));
   if (config.architecture == InductionArchitecture::kPointer) {
-    pointer_ = register_module("pointer", Pointer(h, h));
+    pointer_ = register_module("pointer", Attention(h, h));
     gate_ = register_module("gate", torch::nn::Linear(h + h + e, 1));
   }
 }
 
 InductionEncoding InductionNetImpl::Encode(const InductionBatch& batch) {
-  const Batch& observed = batch.observed;
+  const ExampleBatch& observed = batch.observed;
   const torch::Tensor input_mask = observed.inputs.ne(kCharPad);
   auto [input_states, input_final] = RunPacked(
       input_encoder_, char_embedding_->forward(observed.inputs), observed.input_lengths);
@@ -253,32 +206,18 @@ InductionEncoding InductionNetImpl::Encode(const InductionBatch& batch) {
   return enc;
 }
 
-// RobustFill's Attention-A output encoder: an LSTM attending to the input
-// states, which keeps its state on padding so that each row's final state
-// is the one after its last character.
+// RobustFill's Attention-A output encoder (layers.h's EncodeAttending()).
 std::pair<torch::Tensor, RecurrentState> InductionNetImpl::EncodeOutputs(
-    const Batch& observed, const torch::Tensor& input_states, const torch::Tensor& input_mask,
-    const RecurrentState& start) {
-  const torch::Tensor embedded = char_embedding_->forward(observed.outputs);
-  const torch::Tensor mask = observed.outputs.ne(kCharPad);
-  RecurrentState s = start;
-  std::vector<torch::Tensor> tops;
-  for (int64_t t = 0; t < embedded.size(1); ++t) {
-    torch::Tensor x = embedded.select(/*dim=*/1, t);
-    torch::Tensor context =
-        output_to_input_->forward(torch::cat({s.h[-1], x}, /*dim=*/1), input_states, input_mask);
-    RecurrentState next = output_cells_->forward(torch::cat({x, context}, /*dim=*/1), s);
-    torch::Tensor live = mask.select(/*dim=*/1, t).view({1, -1, 1});
-    s = RecurrentState{torch::where(live, next.h, s.h), torch::where(live, next.c, s.c)};
-    tops.push_back(s.h[-1]);
-  }
-  return {torch::stack(tops, /*dim=*/1), s};
+    const ExampleBatch& observed, const torch::Tensor& input_states,
+    const torch::Tensor& input_mask, const RecurrentState& start) {
+  return EncodeAttending(output_to_input_, output_cells_, char_embedding_->forward(observed.outputs),
+                         observed.outputs.ne(kCharPad), input_states, input_mask, start);
 }
 
 std::pair<torch::Tensor, RecurrentState> InductionNetImpl::Step(const InductionEncoding& enc,
                                                                 const RecurrentState& state,
                                                                 const torch::Tensor& previous) {
-  const int64_t queries = enc.example_mask.size(0), slots = enc.example_mask.size(1);
+  const int64_t slots = enc.example_mask.size(1);
   // An extra (copy-only) character is read as the unknown one.
   const torch::Tensor shown =
       previous.masked_fill(previous.ge(kCharVocabSize), static_cast<int64_t>(kCharUnk));
@@ -291,9 +230,7 @@ std::pair<torch::Tensor, RecurrentState> InductionNetImpl::Step(const InductionE
   RecurrentState next =
       decoder_cells_->forward(torch::cat({xr, on_output, on_query}, /*dim=*/1), state);
   // Late pooling over each query's real examples.
-  torch::Tensor z = torch::tanh(pool_->forward(next.h[-1])).view({queries, slots, -1});
-  z = z.masked_fill(enc.example_mask.logical_not().unsqueeze(-1), kEmptySlot);
-  const torch::Tensor pooled = std::get<0>(z.max(/*dim=*/1));
+  const torch::Tensor pooled = LatePool(pool_, next.h[-1], enc.example_mask);
   const torch::Tensor never = torch::tensor(
       std::vector<int64_t>(std::begin(kNeverWritten), std::end(kNeverWritten)),
       torch::TensorOptions().dtype(torch::kInt64).device(pooled.device()));
@@ -311,7 +248,7 @@ torch::Tensor InductionNetImpl::PointerGenerator(const InductionEncoding& enc,
                                                  const torch::Tensor& logits,
                                                  const torch::Tensor& previous) {
   const torch::Tensor weights =
-      pointer_->forward(pooled, enc.pointer_states, enc.copy_ids.ne(kCharPad));
+      pointer_->Weights(pooled, enc.pointer_states, enc.copy_ids.ne(kCharPad));
   const torch::Tensor context =
       torch::bmm(weights.unsqueeze(1), enc.pointer_states).squeeze(1);
   const torch::Tensor p_gen =

@@ -9,15 +9,11 @@
 // q*N + j pairs query q with its task's example j), LI / LO observed input /
 // output characters, LQ query-input characters, TY target characters, E
 // embedding, H hidden, L layers, C = kCharVocabSize, V = C + the most extra
-// (copy-only) characters of any query in the batch.
+// (copy-only) characters of any query in the batch. The building blocks
+// (attention, the cell stack, packed LSTMs, late pooling) are
+// neural/internal/layers.h's, shared with RobustFill.
 #ifndef FLASHSYNTH_NEURAL_INDUCTION_INTERNAL_INDUCTION_NET_H_
 #define FLASHSYNTH_NEURAL_INDUCTION_INTERNAL_INDUCTION_NET_H_
-
-#include <torch/nn/module.h>
-#include <torch/nn/modules/embedding.h>
-#include <torch/nn/modules/linear.h>
-#include <torch/nn/modules/rnn.h>
-#include <torch/serialize/archive.h>
 
 #include <map>
 #include <string>
@@ -28,7 +24,7 @@
 #include "absl/types/span.h"
 #include "neural/decoder.h"
 #include "neural/induction/induction.h"
-#include "neural/robustfill/internal/robustfill_net.h"
+#include "neural/internal/layers.h"
 
 namespace flashsynth::neural::internal {
 
@@ -44,7 +40,7 @@ struct QueryRow {
 };
 
 struct InductionBatch {
-  Batch observed;               // MakeBatch() of the tasks' observed examples
+  ExampleBatch observed;        // MakeExampleBatch() of the tasks' observed examples
   int64_t num_queries = 0;      // Q
   torch::Tensor observed_rows;  // [R] int64: the row of `observed` that row r reads
   torch::Tensor example_mask;   // [Q, N] bool: slot j of query q's task is real
@@ -92,19 +88,6 @@ struct InductionEncoding {
   InductionEncoding Select(const torch::Tensor& queries) const;
 };
 
-// Luong "general" attention that also returns its weights: the pointer.
-class PointerImpl : public torch::nn::Module {
- public:
-  PointerImpl(int64_t query_size, int64_t memory_size);
-  // query [Q, Qs], memory [Q, K, M], mask [Q, K] -> weights [Q, K].
-  torch::Tensor forward(const torch::Tensor& query, const torch::Tensor& memory,
-                        const torch::Tensor& mask);
-
- private:
-  torch::nn::Linear project_{nullptr};
-};
-TORCH_MODULE(Pointer);
-
 class InductionNetImpl : public torch::nn::Module {
  public:
   explicit InductionNetImpl(const InductionConfig& config);
@@ -124,7 +107,7 @@ class InductionNetImpl : public torch::nn::Module {
 
  private:
   // O_j attending to I_j; returns the states and the final state.
-  std::pair<torch::Tensor, RecurrentState> EncodeOutputs(const Batch& observed,
+  std::pair<torch::Tensor, RecurrentState> EncodeOutputs(const ExampleBatch& observed,
                                                          const torch::Tensor& input_states,
                                                          const torch::Tensor& input_mask,
                                                          const RecurrentState& start);
@@ -142,7 +125,7 @@ class InductionNetImpl : public torch::nn::Module {
   CellStack decoder_cells_{nullptr};
   torch::nn::Linear pool_{nullptr};          // W
   torch::nn::Linear generator_{nullptr};     // V
-  Pointer pointer_{nullptr};                 // kPointer
+  Attention pointer_{nullptr};               // kPointer: its Weights() point
   torch::nn::Linear gate_{nullptr};          // kPointer: p_gen
 };
 TORCH_MODULE(InductionNet);

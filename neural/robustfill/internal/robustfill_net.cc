@@ -1,50 +1,12 @@
 #include "neural/robustfill/internal/robustfill_net.h"
 
 #include <torch/nn/functional/loss.h>
-#include <torch/nn/utils/rnn.h>
 
 #include <algorithm>
 
 namespace flashsynth::neural::internal {
 
 namespace {
-
-namespace rnn = torch::nn::utils::rnn;
-
-// Below any tanh output: an empty example slot never wins the max-pool.
-constexpr double kEmptySlot = -2.0;
-// Masked attention scores; finite, so that a softmax row never turns NaN.
-constexpr double kMaskedScore = -1e9;
-
-// Rows of equal-length-or-shorter id lists, padded with 0, as [rows, max].
-torch::Tensor PadRows(const std::vector<std::vector<int>>& rows, torch::Tensor* lengths) {
-  size_t width = 1;
-  for (const auto& r : rows) width = std::max(width, r.size());
-  torch::Tensor ids = torch::zeros({static_cast<int64_t>(rows.size()), static_cast<int64_t>(width)},
-                                   torch::kInt64);
-  *lengths = torch::zeros({static_cast<int64_t>(rows.size())}, torch::kInt64);
-  auto id = ids.accessor<int64_t, 2>();
-  auto length = lengths->accessor<int64_t, 1>();
-  for (size_t i = 0; i < rows.size(); ++i) {
-    for (size_t j = 0; j < rows[i].size(); ++j) id[i][j] = rows[i][j];
-    length[i] = static_cast<int64_t>(rows[i].size());
-  }
-  return ids;
-}
-
-// Runs `lstm` over padded `x` [rows, len, in] as packed sequences, so that
-// backward directions start at each row's end. Returns outputs [rows, len,
-// dirs*hidden] (zero past the end) and the final states.
-std::pair<torch::Tensor, std::tuple<torch::Tensor, torch::Tensor>> RunPacked(
-    torch::nn::LSTM& lstm, const torch::Tensor& x, const torch::Tensor& lengths,
-    torch::optional<std::tuple<torch::Tensor, torch::Tensor>> start) {
-  rnn::PackedSequence packed =
-      rnn::pack_padded_sequence(x, lengths, /*batch_first=*/true, /*enforce_sorted=*/false);
-  auto [out, final_state] = lstm->forward_with_packed_input(packed, std::move(start));
-  torch::Tensor padded = std::get<0>(rnn::pad_packed_sequence(
-      out, /*batch_first=*/true, /*padding_value=*/0.0, /*total_length=*/x.size(1)));
-  return {padded, final_state};
-}
 
 // [L*2, rows, H/2] (layer-major, forward then backward) -> [L, rows, H].
 torch::Tensor JoinDirections(const torch::Tensor& t) {
@@ -61,30 +23,7 @@ Batch MakeBatch(absl::Span<const IoExamples* const> tasks,
                 absl::Span<const std::vector<int>* const> programs, int max_chars,
                 torch::Device device) {
   Batch b;
-  b.num_tasks = static_cast<int64_t>(tasks.size());
-  for (const IoExamples* t : tasks) {
-    b.num_examples = std::max(b.num_examples, static_cast<int64_t>(t->inputs.size()));
-  }
-  std::vector<std::vector<int>> inputs, outputs;
-  b.example_mask = torch::zeros({b.num_tasks, b.num_examples}, torch::kBool);
-  auto real = b.example_mask.accessor<bool, 2>();
-  for (int64_t i = 0; i < b.num_tasks; ++i) {
-    const IoExamples& t = *tasks[static_cast<size_t>(i)];
-    for (int64_t j = 0; j < b.num_examples; ++j) {
-      const auto k = static_cast<size_t>(j);
-      if (k < t.inputs.size()) {
-        inputs.push_back(EncodeRow(t.inputs[k], max_chars));
-        outputs.push_back(EncodeText(t.outputs[k], max_chars));
-        real[i][j] = true;
-      } else {
-        inputs.push_back({kCharEos});
-        outputs.push_back({kCharEos});
-      }
-    }
-  }
-  b.inputs = PadRows(inputs, &b.input_lengths).to(device);
-  b.outputs = PadRows(outputs, &b.output_lengths).to(device);
-  b.example_mask = b.example_mask.to(device);
+  static_cast<ExampleBatch&>(b) = MakeExampleBatch(tasks, max_chars, device);
   if (!programs.empty()) {
     std::vector<std::vector<int>> in, out;
     for (const std::vector<int>* p : programs) {
@@ -92,80 +31,10 @@ Batch MakeBatch(absl::Span<const IoExamples* const> tasks,
       in.back().insert(in.back().end(), p->begin(), p->end() - 1);
       out.push_back(*p);
     }
-    torch::Tensor unused;
-    b.program_in = PadRows(in, &unused).to(device);
-    b.program_out = PadRows(out, &unused).to(device);
+    b.program_in = PadRows(in, nullptr).to(device);
+    b.program_out = PadRows(out, nullptr).to(device);
   }
   return b;
-}
-
-// ---------------------------------------------------------------------------
-// Building blocks.
-
-AttentionImpl::AttentionImpl(int64_t query_size, int64_t memory_size)
-    : project_(register_module("project", torch::nn::Linear(query_size, memory_size))) {}
-
-torch::Tensor AttentionImpl::forward(const torch::Tensor& query, const torch::Tensor& memory,
-                                     const torch::Tensor& mask) {
-  return Attend(project_->forward(query), memory, mask);
-}
-
-torch::Tensor AttentionImpl::Attend(const torch::Tensor& projected, const torch::Tensor& memory,
-                                    const torch::Tensor& mask) {
-  const int64_t rows = projected.size(0), memory_rows = memory.size(0);
-  if (memory_rows == rows) {
-    torch::Tensor scores = torch::bmm(memory, projected.unsqueeze(2)).squeeze(2);
-    scores = scores.masked_fill(mask.logical_not(), kMaskedScore);
-    torch::Tensor weights = torch::softmax(scores, /*dim=*/1);
-    return torch::bmm(weights.unsqueeze(1), memory).squeeze(1);
-  }
-  TORCH_CHECK(memory_rows > 0 && rows % memory_rows == 0,
-              "attention: query rows must be a multiple of the memory rows");
-  // [G*R, M] -> [R, G, M]: one [G, M] x [M, K] product per memory row.
-  torch::Tensor q = projected.view({rows / memory_rows, memory_rows, -1}).transpose(0, 1);
-  torch::Tensor scores = torch::bmm(q, memory.transpose(1, 2));  // [R, G, K]
-  scores = scores.masked_fill(mask.logical_not().unsqueeze(1), kMaskedScore);
-  torch::Tensor weights = torch::softmax(scores, /*dim=*/2);
-  return torch::bmm(weights, memory).transpose(0, 1).reshape({rows, -1});  // [G*R, M]
-}
-
-CellStackImpl::CellStackImpl(int64_t input_size, int64_t hidden_size, int64_t layers) {
-  for (int64_t l = 0; l < layers; ++l) {
-    cells_.push_back(register_module(
-        "cell" + std::to_string(l),
-        torch::nn::LSTMCell(l == 0 ? input_size : hidden_size, hidden_size)));
-  }
-}
-
-RecurrentState CellStackImpl::forward(const torch::Tensor& input, const RecurrentState& state) {
-  std::vector<torch::Tensor> hs, cs;
-  torch::Tensor x = input;
-  for (size_t l = 0; l < cells_.size(); ++l) {
-    const auto layer = static_cast<int64_t>(l);
-    auto [h, c] = cells_[l]->forward(x, std::make_tuple(state.h[layer], state.c[layer]));
-    hs.push_back(h);
-    cs.push_back(c);
-    x = h;
-  }
-  return RecurrentState{torch::stack(hs), torch::stack(cs)};
-}
-
-RecurrentState CellStackImpl::ForwardFromInputGates(const torch::Tensor& input_gates,
-                                                    const RecurrentState& state) {
-  // torch::nn::LSTMCell's arithmetic: gates i, f, g, o in that order.
-  const std::vector<torch::Tensor> gates =
-      input_gates.addmm(state.h[0], cells_.front()->weight_hh.t()).chunk(4, /*dim=*/1);
-  torch::Tensor c = torch::sigmoid(gates[1]) * state.c[0] +
-                    torch::sigmoid(gates[0]) * torch::tanh(gates[2]);
-  torch::Tensor h = torch::sigmoid(gates[3]) * torch::tanh(c);
-  std::vector<torch::Tensor> hs = {h}, cs = {c};
-  for (size_t l = 1; l < cells_.size(); ++l) {
-    const auto layer = static_cast<int64_t>(l);
-    std::tie(h, c) = cells_[l]->forward(h, std::make_tuple(state.h[layer], state.c[layer]));
-    hs.push_back(h);
-    cs.push_back(c);
-  }
-  return RecurrentState{torch::stack(hs), torch::stack(cs)};
 }
 
 // ---------------------------------------------------------------------------
@@ -214,11 +83,9 @@ Encoding RobustFillNetImpl::Encode(const Batch& batch) {
   enc.example_mask = batch.example_mask;
   enc.input_mask = batch.inputs.ne(kCharPad);
   enc.output_mask = batch.outputs.ne(kCharPad);
-  auto [input_states, input_final] =
-      RunPacked(input_encoder_, char_embedding_->forward(batch.inputs), batch.input_lengths,
-                torch::nullopt);
-  enc.input_states = input_states;
-  RecurrentState start{std::get<0>(input_final), std::get<1>(input_final)};
+  RecurrentState start;
+  std::tie(enc.input_states, start) =
+      RunPacked(input_encoder_, char_embedding_->forward(batch.inputs), batch.input_lengths);
   if (config_.variant == Variant::kAttentionC) {
     start = RecurrentState{JoinDirections(start.h), JoinDirections(start.c)};
   }
@@ -235,27 +102,15 @@ std::pair<torch::Tensor, RecurrentState> RobustFillNetImpl::EncodeOutputs(
     const RecurrentState& start) {
   torch::Tensor embedded = char_embedding_->forward(batch.outputs);
   if (config_.variant == Variant::kBasic) {
-    auto [states, final_state] = RunPacked(output_encoder_, embedded, batch.output_lengths,
-                                           std::make_tuple(start.h, start.c));
-    return {states, RecurrentState{std::get<0>(final_state), std::get<1>(final_state)}};
+    return RunPacked(output_encoder_, embedded, batch.output_lengths, &start);
   }
-  const torch::Tensor mask = batch.outputs.ne(kCharPad);
-  RecurrentState s = start;
-  std::vector<torch::Tensor> tops;
-  for (int64_t t = 0; t < embedded.size(1); ++t) {
-    torch::Tensor x = embedded.select(/*dim=*/1, t);
-    torch::Tensor context =
-        output_to_input_->forward(torch::cat({s.h[-1], x}, /*dim=*/1), input_states, input_mask);
-    RecurrentState next = output_cells_->forward(torch::cat({x, context}, /*dim=*/1), s);
-    torch::Tensor live = mask.select(/*dim=*/1, t).view({1, -1, 1});
-    s = RecurrentState{torch::where(live, next.h, s.h), torch::where(live, next.c, s.c)};
-    tops.push_back(s.h[-1]);
-  }
-  torch::Tensor states = torch::stack(tops, /*dim=*/1);
+  auto [states, final_state] = EncodeAttending(output_to_input_, output_cells_, embedded,
+                                               batch.outputs.ne(kCharPad), input_states,
+                                               input_mask, start);
   if (config_.variant == Variant::kAttentionC) {
-    states = RunPacked(output_refiner_, states, batch.output_lengths, torch::nullopt).first;
+    states = RunPacked(output_refiner_, states, batch.output_lengths).first;
   }
-  return {states, s};
+  return {states, final_state};
 }
 
 std::pair<torch::Tensor, RecurrentState> RobustFillNetImpl::Step(const Encoding& enc,
@@ -331,14 +186,7 @@ std::pair<torch::Tensor, RecurrentState> RobustFillNetImpl::DecodeStep(
 
 torch::Tensor RobustFillNetImpl::Logits(const torch::Tensor& top,
                                         const torch::Tensor& example_mask) {
-  const int64_t tasks = example_mask.size(0), slots = example_mask.size(1);
-  std::vector<int64_t> shape = top.sizes().vec();  // [..., rows, H]
-  shape.back() = slots;
-  shape[shape.size() - 2] = tasks;
-  shape.push_back(top.size(-1));                   // [..., B, N, H]
-  torch::Tensor z = torch::tanh(pool_->forward(top)).view(shape);
-  z = z.masked_fill(example_mask.logical_not().unsqueeze(-1), kEmptySlot);
-  return softmax_->forward(std::get<0>(z.max(/*dim=*/-2)));
+  return softmax_->forward(LatePool(pool_, top, example_mask));
 }
 
 torch::Tensor RobustFillNetImpl::forward(const Batch& batch) {

@@ -4,17 +4,10 @@
 //
 // Shapes: B tasks, N example slots per task (rows = B*N, task-major), LI / LO
 // input / output characters, T program tokens, H hidden, E embedding, V
-// program vocabulary, L stacked layers.
+// program vocabulary, L stacked layers. The building blocks (attention, the
+// cell stack, packed LSTMs, late pooling) are neural/internal/layers.h's.
 #ifndef FLASHSYNTH_NEURAL_ROBUSTFILL_INTERNAL_ROBUSTFILL_NET_H_
 #define FLASHSYNTH_NEURAL_ROBUSTFILL_INTERNAL_ROBUSTFILL_NET_H_
-
-// The LibTorch headers this code needs, not <torch/torch.h>: a third less
-// compile time for each file that includes this one.
-#include <torch/nn/module.h>
-#include <torch/nn/modules/embedding.h>
-#include <torch/nn/modules/linear.h>
-#include <torch/nn/modules/rnn.h>
-#include <torch/serialize/archive.h>
 
 #include <map>
 #include <string>
@@ -22,36 +15,24 @@
 
 #include "absl/types/span.h"
 #include "neural/decoder.h"
+#include "neural/internal/layers.h"
 #include "neural/robustfill/robustfill_model.h"
 #include "neural/tokens.h"
 
 namespace flashsynth::neural::internal {
 
-// One batch as tensors on one device.
-struct Batch {
-  int64_t num_tasks = 0;     // B
-  int64_t num_examples = 0;  // N, the most examples of any task
-  torch::Tensor inputs;          // [rows, LI] character ids, kCharPad after kCharEos
-  torch::Tensor input_lengths;   // [rows] int64 on the CPU, >= 1
-  torch::Tensor outputs;         // [rows, LO]
-  torch::Tensor output_lengths;  // [rows] int64 on the CPU, >= 1
-  torch::Tensor example_mask;    // [B, N] bool: the slot holds a real example
+// One batch as tensors on one device: the examples, and the programs when
+// training or scoring.
+struct Batch : ExampleBatch {
   torch::Tensor program_in;      // [B, T] BOS p1 .. pn, PAD after (when programs given)
   torch::Tensor program_out;     // [B, T] p1 .. pn EOS, PAD after
 };
 
-// Encodes tasks, and their token sequences (each ending in EOS) when
-// `programs` is not empty. An empty slot (a task with fewer than N examples)
-// reads as one kCharEos and is masked out of the pooling.
+// MakeExampleBatch() of `tasks`, and their token sequences (each ending in
+// EOS) when `programs` is not empty.
 Batch MakeBatch(absl::Span<const IoExamples* const> tasks,
                 absl::Span<const std::vector<int>* const> programs, int max_chars,
                 torch::Device device);
-
-// LSTM states of a stack: h and c are [L, rows, H].
-struct RecurrentState {
-  torch::Tensor h;
-  torch::Tensor c;
-};
 
 // What the decoder attends to and starts from.
 struct Encoding {
@@ -62,44 +43,6 @@ struct Encoding {
   torch::Tensor example_mask;   // [B, N] bool
   RecurrentState initial;       // the decoder's state before BOS
 };
-
-// Luong "general" attention: score_k = S_k . (W q), masked softmax, context.
-class AttentionImpl : public torch::nn::Module {
- public:
-  AttentionImpl(int64_t query_size, int64_t memory_size);
-  // query [rows, Q], memory [rows, K, M], mask [rows, K] -> context [rows, M].
-  // When memory has fewer rows R than the query (rows = G * R), query row
-  // g * R + r reads memory row r: beam search's G hypotheses share one
-  // task's memory this way, as G * R small matrix-vector products would be
-  // slow and copying the memory for each hypothesis slower still.
-  torch::Tensor forward(const torch::Tensor& query, const torch::Tensor& memory,
-                        const torch::Tensor& mask);
-  // forward() given the projected query W q [rows, M].
-  torch::Tensor Attend(const torch::Tensor& projected, const torch::Tensor& memory,
-                       const torch::Tensor& mask);
-  // The projection: weight [M, Q], bias [M].
-  const torch::nn::Linear& projection() const { return project_; }
-
- private:
-  torch::nn::Linear project_{nullptr};
-};
-TORCH_MODULE(Attention);
-
-// L LSTM cells, each feeding the next; for loops with attention.
-class CellStackImpl : public torch::nn::Module {
- public:
-  CellStackImpl(int64_t input_size, int64_t hidden_size, int64_t layers);
-  RecurrentState forward(const torch::Tensor& input, const RecurrentState& state);
-  // forward() given the first cell's input term: input W_ih^T + b_ih + b_hh
-  // [rows, 4H].
-  RecurrentState ForwardFromInputGates(const torch::Tensor& input_gates,
-                                       const RecurrentState& state);
-  const torch::nn::LSTMCell& first_cell() const { return cells_.front(); }
-
- private:
-  std::vector<torch::nn::LSTMCell> cells_;
-};
-TORCH_MODULE(CellStack);
 
 class RobustFillNetImpl : public torch::nn::Module {
  public:
@@ -187,11 +130,6 @@ void WriteModelFields(const ModelState& state, std::map<std::string, std::string
 // program vocabulary is not this build's.
 absl::StatusOr<ModelConfig> ReadModelConfig(const std::map<std::string, std::string>& fields,
                                             std::string_view source_name);
-// Reads `archive`'s weights into `net`, refusing (kInvalidArgument naming
-// `source_name`) missing or differently shaped tensors. Catches c10::Error.
-absl::Status LoadWeights(torch::serialize::InputArchive& archive, RobustFillNet& net,
-                         std::string_view source_name);
-
 }  // namespace flashsynth::neural::internal
 
 #endif  // FLASHSYNTH_NEURAL_ROBUSTFILL_INTERNAL_ROBUSTFILL_NET_H_
