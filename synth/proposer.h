@@ -2,7 +2,7 @@
 //
 // The hybrid search (LearnOptions::engine) pools the symbolic engine's
 // candidates with those of a ProgramProposer, typically the RobustFill model
-// of neural/ (neural/synth_proposer.h adapts it), and lets the proposer's
+// of neural/ (synth/hybrid/neural_proposer.h loads it through its plugin), and lets the proposer's
 // log-likelihood join the ranking. The interface keeps synth/ free of
 // LibTorch: a tool built without it simply has no proposer.
 #ifndef FLASHSYNTH_SYNTH_PROPOSER_H_

@@ -6,8 +6,8 @@
 // its answer: unlike a synthesized program, it can be wrong on a row and
 // give no sign. The LSTM-with-attention and pointer-network models
 // (induction.h) and the Neural GPU on string tasks (neural_gpu.h) implement
-// it; flashsynth-induction-eval scores any of them on the same tasks as the
-// synthesizers.
+// it; `flashsynth-neural-eval induction` scores any of them on the same
+// tasks as the synthesizers.
 //
 // Example:
 //   std::unique_ptr<OutputPredictor> p = ...;   // e.g. LoadOutputPredictor()
