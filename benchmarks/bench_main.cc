@@ -513,7 +513,9 @@ absl::StatusOr<Format> ParseFormat(const std::string& text) {
 // candidates disagree); --engine neural loads them now, to fail early.
 absl::Status LoadProposers(const Flags& flags, int jobs, ProposerPool* pool) {
   if (flags.model.empty()) return absl::InvalidArgumentError("--model is required");
-  if (!io::FileExists(flags.model)) return absl::NotFoundError(absl::StrCat(flags.model, ": cannot open (the model file)"));
+  if (!io::FileExists(flags.model)) {
+    return absl::NotFoundError(absl::StrCat(flags.model, ": cannot open (the model file)"));
+  }
   for (int j = 0; j < jobs; ++j) {
     synth::NeuralProposerOptions options;
     options.plugin_path = synth::DefaultPluginPath();

@@ -504,7 +504,9 @@ absl::StatusOr<Engine> ChooseEngine(const Flags& flags) {
                            " (this flashsynth was built without LibTorch?)");
   }
   if (!missing.empty()) {
-    if (flags.engine != "auto") return absl::FailedPreconditionError(absl::StrCat("--engine ", flags.engine, ": ", missing));
+    if (flags.engine != "auto") {
+      return absl::FailedPreconditionError(absl::StrCat("--engine ", flags.engine, ": ", missing));
+    }
     std::cerr << "flashsynth: note: the neural proposer is off (" << missing
               << "); using the symbolic engine alone (--engine symbolic says so and silences this)\n";
     return e;
@@ -514,8 +516,8 @@ absl::StatusOr<Engine> ChooseEngine(const Flags& flags) {
   options.model_path = model;
   options.read_model = [](const std::string& path) -> absl::StatusOr<std::string> {
     absl::StatusOr<std::string> bytes = io::ReadFile(path, kMaxModelBytes);
-    if (!bytes.ok()) return absl::Status(bytes.status().code(), absl::StrCat(bytes.status().message(), " (the model file)"));
-    return bytes;
+    if (bytes.ok()) return bytes;
+    return absl::Status(bytes.status().code(), absl::StrCat(bytes.status().message(), " (the model file)"));
   };
   // Two threads where there are two cores: the proposer runs after the
   // symbolic search, not beside it (docs/neural.md: latency).
