@@ -271,6 +271,7 @@ bool ReadWrapping(std::string_view* s, NumberWrapping* w, bool* negative) {
   *negative = w->parentheses || sign < 0;
   w->plus_sign = sign > 0;
   if (ConsumeSuffix(s, "%")) {
+    if (!currency.empty()) return false;  // "$5%" is no amount
     w->percent = true;
     *s = Strip(*s);
   } else if (currency.empty()) {

@@ -63,7 +63,9 @@ class Decimal {
   bool IsZero() const { return coefficient_ == 0; }
 
   // Plain notation keeping the scale, '-' for negatives, no grouping:
-  // "2.50", "-0.032", "7500" (for 75E2). Never an exponent.
+  // "2.50", "-0.032", "7500" (for 75E2). Never an exponent, so 1E9999 is
+  // 10,000 characters long. ParseDecimal reads it back to an equal value
+  // with the same ToString().
   std::string ToString() const;
 
   Decimal Negate() const;
@@ -114,6 +116,7 @@ enum class DecimalMark {
   kGuess,
 };
 
+// How ParseDecimal reads marks; by default '.' is the decimal mark.
 struct NumberReading {
   DecimalMark decimal_mark = DecimalMark::kDot;
 };
@@ -141,7 +144,8 @@ struct NumberWrapping {
 //   - the decimal mark as `how` says (see DecimalMark);
 //   - an exponent "E-002", "e3";
 //   - a trailing '%' (with or without a space): the value stays as written
-//     (5% reads 5) and wrapping->percent says it was there.
+//     (5% reads 5) and wrapping->percent says it was there; not together
+//     with a currency symbol ("$5%" is rejected).
 // Returns nullopt for anything else: "", ".", "1.2.3", "12abc", "--5",
 // "1,23" (with kDot), invalid UTF-8, more than Decimal::kMaxDigits
 // significant digits (trailing zeros are dropped first when that makes the

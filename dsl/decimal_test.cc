@@ -127,6 +127,8 @@ TEST(ParseDecimalTest, ReadsWholeNumbersAndRejectsLookalikes) {
       {"12 kg", kDot, std::nullopt},
       {"$5$", kDot, std::nullopt},
       {"5%%", kDot, std::nullopt},
+      {"$5%", kDot, std::nullopt},
+      {"5%$", kDot, std::nullopt},
       {"123456789012345678901234567890123456789", kDot, std::nullopt},
       {"\xff" "5", kDot, std::nullopt},
       {"5\xc3", kDot, std::nullopt},
