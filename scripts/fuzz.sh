@@ -3,7 +3,7 @@
 #
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET...]
 #   SECONDS  how long each fuzzer runs (default 60)
-#   TARGET   csv_fuzzer, parser_fuzzer (default: each one whose source exists)
+#   TARGET   csv_fuzzer, parser_fuzzer, decimal_fuzzer (default: each one whose source exists)
 #
 # Configures build-fuzz/ with clang, every file compiled with
 # -fsanitize=fuzzer-no-link,address,undefined, and installs clang and
@@ -15,7 +15,7 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-readonly kAllTargets=(csv_fuzzer parser_fuzzer)
+readonly kAllTargets=(csv_fuzzer parser_fuzzer decimal_fuzzer)
 readonly kBuild=build-fuzz
 readonly kSharedCsvs=../shared/benchmarks/sygus-pbe-strings-2017
 
@@ -76,6 +76,9 @@ seed_corpus() {
       ;;
     parser_fuzzer)
       seed 20 tests/fuzz/parser_seeds/*.program
+      ;;
+    decimal_fuzzer)
+      seed 20 tests/fuzz/decimal_seeds/*.txt
       ;;
   esac
 }

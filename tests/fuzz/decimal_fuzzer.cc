@@ -1,0 +1,73 @@
+// tests/fuzz/decimal_fuzzer.cc: libFuzzer target for ParseDecimal() and the
+// Decimal operations.
+//
+// Any text must read or give nullopt cleanly (ASan and UBSan watch the
+// rest), under each decimal mark. A value that reads must survive its plain
+// text form (ToString() read back gives an equal value), and rounding,
+// scaling and formatting it must stay total: nullopt or a value, never a
+// crash. The input's last byte picks the places, the step and the format,
+// so plain number seeds stay meaningful.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "dsl/decimal.h"
+
+namespace {
+
+using flashsynth::dsl::Decimal;
+using flashsynth::dsl::DecimalMark;
+using flashsynth::dsl::FormatDecimal;
+using flashsynth::dsl::Grouping;
+using flashsynth::dsl::NumberFormat;
+using flashsynth::dsl::NumberReading;
+using flashsynth::dsl::ParseDecimal;
+using flashsynth::dsl::RoundingMode;
+using flashsynth::dsl::SignStyle;
+
+constexpr RoundingMode kModes[] = {RoundingMode::kHalfAwayFromZero, RoundingMode::kHalfEven,
+                                   RoundingMode::kTowardZero,       RoundingMode::kAwayFromZero,
+                                   RoundingMode::kFloor,            RoundingMode::kCeiling};
+
+void Exercise(const Decimal& x, uint8_t knob) {
+  std::optional<Decimal> back = ParseDecimal(x.ToString(), NumberReading{});
+  if (!back || !(*back == x)) std::abort();  // the plain form reads back
+  const RoundingMode mode = kModes[knob % 6];
+  const int places = static_cast<int>(knob % 7) - 2;
+  (void)x.RoundToDecimals(places, mode);
+  (void)x.ScaleByPowerOfTen(static_cast<int>(knob % 13) - 6);
+  const char* steps[] = {"5", "50", "0.05", "0.5", "1000", "0.001"};
+  if (std::optional<Decimal> step = ParseDecimal(steps[knob % 6], NumberReading{})) {
+    (void)x.RoundToMultiple(*step, mode);
+  }
+  (void)x.Add(x);
+  (void)x.Subtract(x);
+  NumberFormat f;
+  f.min_decimals = knob % 3;
+  f.max_decimals = f.min_decimals + knob % 4;
+  f.min_integer_digits = 1 + knob % 6;
+  f.grouping = static_cast<Grouping>(knob % 3);
+  f.sign = static_cast<SignStyle>((knob / 3) % 3);
+  if (knob & 0x80) {
+    f.group_mark = ".";
+    f.decimal_mark = ",";
+  }
+  (void)FormatDecimal(x, f);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size > 4096) return 0;
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  const uint8_t knob = size > 0 ? data[size - 1] : 0;
+  for (DecimalMark mark : {DecimalMark::kDot, DecimalMark::kComma, DecimalMark::kGuess}) {
+    NumberReading how;
+    how.decimal_mark = mark;
+    if (std::optional<Decimal> x = ParseDecimal(text, how)) Exercise(*x, knob);
+  }
+  return 0;
+}
