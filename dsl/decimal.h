@@ -186,6 +186,18 @@ struct NumberFormat {
   std::string suffix;  // before a closing parenthesis: " kg", "%"
 };
 
+// Field by field: two formats are equal when every field is.
+inline bool operator==(const NumberFormat& a, const NumberFormat& b) {
+  return a.min_decimals == b.min_decimals && a.max_decimals == b.max_decimals &&
+         a.min_integer_digits == b.min_integer_digits &&
+         a.grouping == b.grouping && a.group_mark == b.group_mark &&
+         a.decimal_mark == b.decimal_mark && a.sign == b.sign &&
+         a.prefix == b.prefix && a.suffix == b.suffix;
+}
+inline bool operator!=(const NumberFormat& a, const NumberFormat& b) {
+  return !(a == b);
+}
+
 // FormatDecimal()
 //
 // The text of `value` in format `f`: rounded half away from zero to
