@@ -1,5 +1,5 @@
-// tests/fuzz/decimal_fuzzer.cc: libFuzzer target for ParseDecimal() and the
-// Decimal operations.
+// tests/fuzz/decimal_fuzzer.cc: libFuzzer target for ParseDecimal(), the
+// Decimal operations and ParseNumberFormat().
 //
 // Any text must read or give nullopt cleanly (ASan and UBSan watch the
 // rest), under each decimal mark. A value that reads must survive its plain
@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "dsl/decimal.h"
+#include "dsl/number_format.h"
 
 namespace {
 
@@ -23,7 +24,9 @@ using flashsynth::dsl::DecimalMark;
 using flashsynth::dsl::FormatDecimal;
 using flashsynth::dsl::Grouping;
 using flashsynth::dsl::NumberFormat;
+using flashsynth::dsl::NumberFormatCode;
 using flashsynth::dsl::NumberReading;
+using flashsynth::dsl::ParseNumberFormat;
 using flashsynth::dsl::ParseDecimal;
 using flashsynth::dsl::RoundingMode;
 using flashsynth::dsl::SignStyle;
@@ -68,6 +71,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     NumberReading how;
     how.decimal_mark = mark;
     if (std::optional<Decimal> x = ParseDecimal(text, how)) Exercise(*x, knob);
+  }
+  // The same text as a format code: read or refused cleanly; one that reads
+  // prints back to a code that reads as the same format.
+  if (auto format = ParseNumberFormat(text); format.ok()) {
+    auto again = ParseNumberFormat(NumberFormatCode(*format));
+    if (!again.ok() || !(*again == *format)) std::abort();
+    (void)FormatDecimal(Decimal::FromInt(-1234567), *format);
   }
   return 0;
 }
