@@ -23,6 +23,9 @@
 
 namespace flashsynth::neural::internal {
 
+// The largest model file an evaluation reads.
+inline constexpr size_t kMaxModelBytes = size_t{4} << 30;
+
 // The flags of every kind.
 struct ModelFlags {
   std::string model;      // --model, required

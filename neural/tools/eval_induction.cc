@@ -47,8 +47,6 @@ using internal::Latency;
 using internal::Rate;
 using internal::TaskInput;
 
-constexpr size_t kMaxModelBytes = size_t{4} << 30;
-
 struct Flags {
   internal::ModelFlags model;
   internal::TaskFlags tasks;
@@ -214,7 +212,7 @@ nlohmann::ordered_json Report(const Flags& f, const std::string& command, const 
 absl::StatusOr<std::vector<std::unique_ptr<OutputPredictor>>> LoadModels(const Flags& f,
                                                                          DeviceKind device) {
   return internal::LoadCopies<OutputPredictor>(
-      f.model.model, kMaxModelBytes, f.tasks.jobs,
+      f.model.model, internal::kMaxModelBytes, f.tasks.jobs,
       [&](const std::string& bytes, int copy) -> absl::StatusOr<std::unique_ptr<OutputPredictor>> {
         FS_ASSIGN_OR_RETURN(std::unique_ptr<OutputPredictor> m, LoadOutputPredictor(bytes, f.model.model));
         if (auto* induction = dynamic_cast<InductionModel*>(m.get())) {

@@ -31,8 +31,6 @@
 namespace flashsynth::neural {
 namespace {
 
-constexpr size_t kMaxModelBytes = size_t{1} << 30;
-
 struct Flags {
   internal::ModelFlags model;
   std::vector<int> bits;
@@ -61,7 +59,7 @@ absl::StatusOr<std::unique_ptr<NeuralGpuModel>> LoadModel(const Flags& f) {
   using Models = std::vector<std::unique_ptr<NeuralGpuModel>>;
   FS_ASSIGN_OR_RETURN(Models models,
                       internal::LoadCopies<NeuralGpuModel>(
-                          f.model.model, kMaxModelBytes, 1, [&](const std::string& bytes, int) {
+                          f.model.model, internal::kMaxModelBytes, 1, [&](const std::string& bytes, int) {
                             return NeuralGpuModel::Load(bytes, f.model.model);
                           }));
   return std::move(models[0]);

@@ -40,8 +40,6 @@ using internal::Latency;
 using internal::Rate;
 using internal::TaskInput;
 
-constexpr size_t kMaxModelBytes = size_t{4} << 30;
-
 struct Flags {
   internal::ModelFlags model;
   internal::TaskFlags tasks;
@@ -237,7 +235,7 @@ absl::Status Run(const Flags& f, const std::string& command) {
   using Proposers = std::vector<std::unique_ptr<NeuralProposer>>;
   FS_ASSIGN_OR_RETURN(Proposers proposers,
                       internal::LoadCopies<NeuralProposer>(
-                          f.model.model, kMaxModelBytes, f.tasks.jobs,
+                          f.model.model, internal::kMaxModelBytes, f.tasks.jobs,
                           [&](const std::string& bytes, int) {
                             return NeuralProposer::FromBytes(bytes, f.model.model, load);
                           }));
