@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "dsl/match.h"
+#include "dsl/number_reader.h"
 #include "dsl/text.h"
 
 namespace flashsynth::dsl {
@@ -161,8 +162,58 @@ std::string Apply(const Expr& e, std::string_view source) {
     case Op::kSubstituteAll: return SubstituteAll(v, a[0].type(), a[1].text());
     case Op::kRemove: return Substitute(v, a[0].type(), a[1].number(), "");
     case Op::kRemoveAll: return SubstituteAll(v, a[0].type(), "");
+    default: return "";  // the number operators are not text to text
   }
   return "";
+}
+
+// ---------------------------------------------------------------- Numbers
+
+std::optional<Decimal> ReadNumber(std::string_view source, DecimalMark mark, int index) {
+  const std::vector<NumberMatch> numbers = FindNumbers(source, mark);
+  const int64_t j = MatchIndex(index, numbers.size());
+  if (j < 0 || j >= static_cast<int64_t>(numbers.size())) return std::nullopt;
+  return numbers[static_cast<size_t>(j)].value;
+}
+
+// The unit Bin's HighInclusive takes off: the last decimal place of the
+// width and the offset, 1 for whole numbers.
+Decimal BinUnit(const Decimal& width, const Decimal& offset) {
+  const int places = std::max({0, -width.exponent(), -offset.exponent()});
+  return *Decimal::FromParts(false, 1, -places);
+}
+
+std::optional<Decimal> Bin(const Decimal& x, BinEdge edge, const Decimal& width,
+                           const Decimal& offset) {
+  const std::optional<Decimal> shifted = x.Subtract(offset);
+  if (!shifted) return std::nullopt;
+  const std::optional<Decimal> floor = shifted->RoundToMultiple(width, RoundingMode::kFloor);
+  if (!floor) return std::nullopt;
+  const std::optional<Decimal> low = floor->Add(offset);
+  if (!low || edge == BinEdge::kLow) return low;
+  const std::optional<Decimal> high = low->Add(width);
+  if (!high || edge == BinEdge::kHigh) return high;
+  return high->Subtract(BinUnit(width, offset));
+}
+
+// Applies the number-to-number operator `e` to `x`.
+std::optional<Decimal> ApplyNumber(const Expr& e, const Decimal& x) {
+  const std::vector<Arg>& a = e.args();
+  switch (e.op()) {
+    case Op::kScale: return x.ScaleByPowerOfTen(a[0].number());
+    case Op::kRound: {
+      const std::optional<Decimal> step = a[1].decimal();
+      if (!step) return std::nullopt;
+      return x.RoundToMultiple(*step, a[0].rounding());
+    }
+    case Op::kBin: {
+      const std::optional<Decimal> width = a[1].decimal();
+      const std::optional<Decimal> offset = a[2].decimal();
+      if (!width || !offset || width->IsZero() || width->negative()) return std::nullopt;
+      return Bin(x, a[0].bin_edge(), *width, *offset);
+    }
+    default: return std::nullopt;
+  }
 }
 
 // Whether `e` carries the arguments its operator needs, so that Apply()
@@ -178,7 +229,13 @@ bool WellFormed(const Expr& e) {
       case ArgKind::kType: if (v < 0 || v >= kNumTokenTypes) return false; break;
       case ArgKind::kRegex: if (v < 0 || v > 127) return false; break;
       case ArgKind::kCase: if (v < 0 || v >= kNumCases) return false; break;
-      case ArgKind::kString: if (!IsValidUtf8(e.arg(i).text())) return false; break;
+      case ArgKind::kString:
+      case ArgKind::kFormat: if (!IsValidUtf8(e.arg(i).text())) return false; break;
+      case ArgKind::kMark: if (v < 0 || v >= kNumDecimalMarks) return false; break;
+      case ArgKind::kRounding: if (v < 0 || v >= kNumRoundingModes) return false; break;
+      case ArgKind::kBinEdge: if (v < 0 || v >= kNumBinEdges) return false; break;
+      case ArgKind::kMarks: if (v < 0 || v >= kNumNumberMarks) return false; break;
+      case ArgKind::kSign: if (v < 0 || v >= kNumSignStyles) return false; break;
       default: break;
     }
   }
@@ -186,9 +243,49 @@ bool WellFormed(const Expr& e) {
 }
 
 std::optional<std::string> EvaluateAtDepth(const Expr& e, absl::Span<const std::string> row,
+                                           int depth);
+
+// The value of a number expression; nullopt when the source has no number
+// there, or a step leaves Decimal's range.
+std::optional<Decimal> EvaluateNumber(const Expr& e, absl::Span<const std::string> row,
+                                      int depth) {
+  if (depth > kMaxNesting || !WellFormed(e) || e.result() != ValueType::kNumber) {
+    return std::nullopt;
+  }
+  const Expr* inner = e.inner();
+  if (e.op() == Op::kReadNumber) {
+    std::optional<std::string> text;
+    if (inner != nullptr) {
+      text = EvaluateAtDepth(*inner, row, depth + 1);
+    } else if (const Cell cell = ReadColumn(row, e.column())) {
+      text = std::string(*cell);
+    }
+    if (!text) return std::nullopt;
+    return ReadNumber(*text, e.arg(0).mark(), e.arg(1).number());
+  }
+  if (inner == nullptr) return std::nullopt;
+  const std::optional<Decimal> x = EvaluateNumber(*inner, row, depth + 1);
+  if (!x) return std::nullopt;
+  return ApplyNumber(e, *x);
+}
+
+std::optional<std::string> Format(const Expr& e, absl::Span<const std::string> row, int depth) {
+  if (e.inner() == nullptr) return std::nullopt;
+  const std::optional<Decimal> x = EvaluateNumber(*e.inner(), row, depth + 1);
+  if (!x) return std::nullopt;
+  const absl::StatusOr<NumberFormat> f =
+      MakeNumberFormat(e.arg(0).text(), e.arg(1).marks(), e.arg(2).sign());
+  if (!f.ok()) return std::nullopt;
+  return FormatDecimal(*x, *f);
+}
+
+std::optional<std::string> EvaluateAtDepth(const Expr& e, absl::Span<const std::string> row,
                                            int depth) {
   if (depth > kMaxNesting || !WellFormed(e)) return std::nullopt;
   if (e.op() == Op::kConstStr) return e.arg(0).text();
+  if (e.result() != ValueType::kText || e.op() == Op::kFormat) {
+    return e.op() == Op::kFormat ? Format(e, row, depth) : std::nullopt;
+  }
   if (const Expr* inner = e.inner()) {
     std::optional<std::string> source = EvaluateAtDepth(*inner, row, depth + 1);
     if (!source) return std::nullopt;

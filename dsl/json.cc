@@ -27,7 +27,15 @@ Json ArgToJson(const Arg& a) {
     case ArgKind::kCase: return std::string(CaseName(a.case_value()));
     case ArgKind::kBoundary: return std::string(BoundaryName(a.boundary()));
     case ArgKind::kDelimiter: return std::string(1, a.delimiter());
-    case ArgKind::kString: return a.text();
+    case ArgKind::kString:
+    case ArgKind::kFormat:
+    case ArgKind::kDecimal: return a.text();  // a decimal as a string: exact
+    case ArgKind::kMark: return std::string(DecimalMarkName(a.mark()));
+    case ArgKind::kScale: return a.raw_value();
+    case ArgKind::kRounding: return std::string(RoundingName(a.rounding()));
+    case ArgKind::kBinEdge: return std::string(BinEdgeName(a.bin_edge()));
+    case ArgKind::kMarks: return std::string(NumberMarksName(a.marks()));
+    case ArgKind::kSign: return std::string(SignName(a.sign()));
   }
   return nullptr;
 }
@@ -114,6 +122,52 @@ absl::StatusOr<Arg> ArgFromJson(const Json& j, ArgKind kind, const std::string& 
     case ArgKind::kString:
       if (j.is_string()) return Arg::String(j.get<std::string>());
       return Fault(path, "expected a string");
+    case ArgKind::kFormat:
+      if (j.is_string()) return Arg::FormatCode(j.get<std::string>());
+      return Fault(path, "expected a number format code string such as \"#,##0.00\"");
+    case ArgKind::kDecimal: {
+      // A string keeps the value exact; a JSON integer is exact too.
+      std::optional<Decimal> d;
+      if (j.is_string()) {
+        d = ParseDecimalConstant(j.get_ref<const std::string&>());
+      } else if (j.is_number_integer()) {
+        d = Decimal::FromInt(j.get<int64_t>());
+      }
+      if (!d) return Fault(path, "expected a decimal number as a string, such as \"0.05\"");
+      return Arg::OfDecimal(*d);
+    }
+    case ArgKind::kMark: {
+      FS_ASSIGN_OR_RETURN(DecimalMark m,
+                          EnumFromJson<DecimalMark>(j, kNumDecimalMarks, DecimalMarkName, path,
+                                                    "a decimal mark: Dot, Comma or Guess"));
+      return Arg::OfMark(m);
+    }
+    case ArgKind::kScale: {
+      FS_ASSIGN_OR_RETURN(int k, IntFromJson(j, path));
+      return Arg::Scale(k);
+    }
+    case ArgKind::kRounding: {
+      FS_ASSIGN_OR_RETURN(RoundingMode m,
+                          EnumFromJson<RoundingMode>(j, kNumRoundingModes, RoundingName, path,
+                                                     "a rounding such as Nearest or Floor"));
+      return Arg::OfRounding(m);
+    }
+    case ArgKind::kBinEdge: {
+      FS_ASSIGN_OR_RETURN(BinEdge e, EnumFromJson<BinEdge>(j, kNumBinEdges, BinEdgeName, path,
+                                                           "a bin edge: Low, High or HighInclusive"));
+      return Arg::OfBinEdge(e);
+    }
+    case ArgKind::kMarks: {
+      FS_ASSIGN_OR_RETURN(NumberMarks m,
+                          EnumFromJson<NumberMarks>(j, kNumNumberMarks, NumberMarksName, path,
+                                                    "number marks such as Dot or Comma"));
+      return Arg::OfMarks(m);
+    }
+    case ArgKind::kSign: {
+      FS_ASSIGN_OR_RETURN(SignStyle st, EnumFromJson<SignStyle>(j, kNumSignStyles, SignName, path,
+                                                                "a sign style: Minus, Plus or Parens"));
+      return Arg::OfSign(st);
+    }
   }
   return Fault(path, "unknown argument kind");
 }

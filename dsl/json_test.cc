@@ -30,6 +30,20 @@ TEST(JsonTest, ReadsSwitchWithDefaults) {
             R"((True, Concat(ConstStr("none")))))");
 }
 
+TEST(JsonTest, WritesNumberOperatorsWithExactDecimals) {
+  absl::StatusOr<Program> p = ProgramFromJson(Json::parse(R"({"concat": [
+      {"op": "Format", "args": ["#,##0.00", "Comma", "Parens"],
+       "source": {"op": "Round", "args": ["Floor", "0.050"],
+                  "source": {"op": "ReadNumber", "args": ["Dot", -1], "column": 2}}}]})"));
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->ToString(),
+            R"(Concat(Format("#,##0.00", Comma, Parens, Round(Floor, 0.05, ReadNumber(Dot, -1, x2)))))");
+  EXPECT_EQ(ProgramToJson(*p)["concat"][0]["source"]["args"][1], Json("0.05"));
+  absl::StatusOr<Program> back = ProgramFromJson(ProgramToJson(*p));
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(*back, *p);
+}
+
 TEST(JsonTest, RoundTripsSampledPrograms) {
   Sampler sampler(SamplerOptions::Extended(), /*seed=*/7);
   for (int i = 0; i < 500; ++i) {
@@ -59,6 +73,13 @@ TEST(JsonTest, NamesThePathOfEachFault) {
       {R"({"concat": [{"op": "Trim", "args": [], "column": 0}]})", "concat[0].column: expected a column"},
       {R"({"concat": [{"op": "GetToken", "args": ["Word", 1], "source": {"op": "Trim"}}]})", "only a modification"},
       {R"({"switch": [{"when": [{"regex": "Verb"}], "concat": [{"op": "Trim"}]}]})", "switch[0].when[0].regex"},
+      // Decimals are strings (a JSON float would not be exact).
+      {R"({"concat": [{"op": "Format", "args": ["0", "Dot", "Minus"], "source": {"op": "Round", "args": ["Floor", 0.05], "source": {"op": "ReadNumber", "args": ["Dot", 1]}}}]})",
+       "concat[0].source.args[1]: expected a decimal number as a string"},
+      {R"({"concat": [{"op": "Format", "args": ["0", "Dot", "Minus"], "source": {"op": "Round", "args": ["Up", "1"], "source": {"op": "ReadNumber", "args": ["Dot", 1]}}}]})",
+       "concat[0].source.args[0]: expected a rounding"},
+      {R"({"concat": [{"op": "Format", "args": ["0", "Dot", "Minus"]}]})", "Format reads a number"},
+      {R"({"concat": [{"op": "ReadNumber", "args": ["Dot", 1]}]})", "ReadNumber gives a number"},
   };
   for (const BadJson& c : cases) {
     SCOPED_TRACE(c.json);

@@ -87,6 +87,7 @@ enum class Part { kPrefix, kInteger, kFraction, kSuffix };
 
 absl::StatusOr<NumberFormat> ParseNumberFormat(std::string_view code) {
   if (code.empty()) return absl::InvalidArgumentError("empty format code");
+  if (code == "General") return ParseNumberFormat("0.*");
   std::optional<std::vector<std::string_view>> chars = SplitUtf8(code);
   if (!chars) return absl::InvalidArgumentError("format code is not valid UTF-8");
   const std::vector<std::string_view>& cs = *chars;
@@ -96,8 +97,10 @@ absl::StatusOr<NumberFormat> ParseNumberFormat(std::string_view code) {
   Part part = Part::kPrefix;
   int int_placeholders = 0, frac_placeholders = 0;
   size_t dot_column = 0;
-  bool seen_int_zero = false, seen_frac_hash = false;
+  bool seen_int_zero = false, seen_frac_hash = false, seen_star = false;
   bool any_placeholder = false;
+  std::vector<int> comma_at;  // integer placeholders before each ','
+
 
   // Appends literal text to the prefix, or to the suffix once digits began.
   auto literal = [&](std::string_view text) {
@@ -115,6 +118,16 @@ absl::StatusOr<NumberFormat> ParseNumberFormat(std::string_view code) {
     const size_t col = i + 1;
     const bool after_placeholder = prev_placeholder;
     prev_placeholder = IsPlaceholder(c);
+    if (seen_star && (IsPlaceholder(c) || c == "." || c == "*")) {
+      return At(col, c, "follows '*', which ends the fraction");
+    }
+    if (c == "*" && part == Part::kFraction) {
+      // flashsynth's extension: every decimal the value has (up to 100).
+      seen_star = true;
+      f.max_decimals = kMaxFormatPlaceholders;
+      ++frac_placeholders;
+      continue;
+    }
     if (IsPlaceholder(c)) {
       if (part == Part::kSuffix) return At(col, c, "follows literal text, not supported");
       if (part == Part::kPrefix) part = Part::kInteger;
@@ -156,6 +169,7 @@ absl::StatusOr<NumberFormat> ParseNumberFormat(std::string_view code) {
       if (!after || !before) return At(col, c, "must sit between digit placeholders");
       if (part == Part::kFraction) return At(col, c, "in the fraction, not supported");
       f.grouping = Grouping::kWestern;
+      comma_at.push_back(int_placeholders);
     } else if (c == "\"") {
       size_t j = i + 1;
       std::string text;
@@ -177,6 +191,12 @@ absl::StatusOr<NumberFormat> ParseNumberFormat(std::string_view code) {
   }
   if (dot_column != 0 && frac_placeholders == 0) {
     return At(dot_column, ".", "has no digit placeholder after it");
+  }
+  // "#,##,##0": a group of 2 before the last group of 3 is Indian grouping.
+  const size_t commas = comma_at.size();
+  if (commas >= 2 && int_placeholders - comma_at[commas - 1] == 3 &&
+      comma_at[commas - 1] - comma_at[commas - 2] == 2) {
+    f.grouping = Grouping::kIndian;
   }
   return f;
 }
@@ -205,16 +225,20 @@ std::string NumberFormatCode(const NumberFormat& f) {
   if (f.grouping == Grouping::kNone) {
     integer = zeros == 0 ? "#" : std::string(zeros, '0');
   } else {
-    const int width = std::max(zeros, 4);
+    const bool indian = f.grouping == Grouping::kIndian;
+    const int width = std::max(zeros, indian ? 6 : 4);
     for (int k = width - 1; k >= 0; --k) {  // k: places left of the point
       integer += k < zeros ? '0' : '#';
-      if (k > 0 && k % 3 == 0) integer += ',';
+      const bool mark = indian ? (k == 3 || (k > 3 && k % 2 == 1)) : (k > 0 && k % 3 == 0);
+      if (mark) integer += ',';
     }
   }
   const int min_decimals = std::max(f.min_decimals, 0);
   const int max_decimals = std::max(f.max_decimals, min_decimals);
   std::string fraction;
-  if (max_decimals > 0) {
+  if (max_decimals == kMaxFormatPlaceholders && min_decimals < kMaxFormatPlaceholders) {
+    fraction = "." + std::string(min_decimals, '0') + "*";
+  } else if (max_decimals > 0) {
     fraction = "." + std::string(min_decimals, '0') +
                std::string(max_decimals - min_decimals, '#');
   }

@@ -30,6 +30,11 @@ inline constexpr int kMaxFormatPlaceholders = 100;
 //     every '0' must come before every '#'.
 //   - ',' between two integer placeholders turns on Grouping::kWestern.
 //   - '.' starts the fraction; it needs at least one placeholder after it.
+//   - flashsynth's extensions: '*' at the end of the fraction shows every
+//     decimal the value has (up to kMaxFormatPlaceholders): "0.*" shows
+//     7.5 as "7.5" and 0.032 as "0.032", "0.00*" at least two decimals;
+//     "General" is "0.*". Group marks after a group of two ("#,##,##0")
+//     mean Indian grouping (12,34,567); a spreadsheet groups that in 3s.
 //   - Literal text before the first placeholder is the prefix, after the
 //     last one the suffix: "..." quoted text, a backslash-escaped single
 //     character (\% is a literal '%'), and unquoted $ € £ ¥ ₹ - + ( ) :
@@ -45,7 +50,7 @@ inline constexpr int kMaxFormatPlaceholders = 100;
 // not supported"), for: an empty code; invalid UTF-8; '%' (scales by 100);
 // ',' after the last placeholder (scales by 1000: "0.0,,"); 'E'/'e'
 // (scientific); ';' (sections); '[' (colors, conditions, locales); '?',
-// '@', '*', '_'; any other unquoted character not listed above; ',' not
+// '@', '*' (but at the end of the fraction), '_'; any other unquoted character not listed above; ',' not
 // between integer placeholders; a second '.'; a placeholder or '.' after
 // literal text; "#" after "0" in the integer part or "0" after "#" in the
 // fraction; an unterminated quote or a trailing backslash; no placeholder
@@ -60,14 +65,15 @@ absl::StatusOr<NumberFormat> ParseNumberFormat(std::string_view code);
 // NumberFormatCode()
 //
 // The canonical code of `f` in the subset above: the integer part is
-// max(min_integer_digits, 4) placeholders with grouping ("#,##0",
-// "00,000") or min_integer_digits '0's without ("00000", or "#" for 0),
-// then '.', min_decimals '0's and the rest up to max_decimals '#'s; the
+// max(min_integer_digits, 4) placeholders with Western grouping ("#,##0",
+// "00,000"), max(min_integer_digits, 6) with Indian ("#,##,##0"), or
+// min_integer_digits '0's without ("00000", or "#" for 0), then '.',
+// min_decimals '0's and the rest up to max_decimals '#'s ('*' when
+// max_decimals is kMaxFormatPlaceholders and min_decimals less); the
 // prefix and suffix quoted ("\"$\"", "\" pts\""), a '"' in them written
 // as \". ParseNumberFormat(NumberFormatCode(f)) == f for every f that
 // ParseNumberFormat returns. Fields the subset cannot say are normalised,
-// not refused: Indian grouping is written as Western, the group and decimal
-// marks and the sign style are ignored, negative counts are taken as 0,
+// not refused: the group and decimal marks and the sign style are ignored, negative counts are taken as 0,
 // max_decimals below min_decimals as min_decimals, and counts above
 // kMaxFormatPlaceholders are written out in full (the reader refuses them).
 //

@@ -56,6 +56,13 @@ TEST(ParseNumberFormatTest, ReadsPlaceholdersGroupingAndLiterals) {
       {"\"a;b[E]%\"0", 1, 0, 0, Grouping::kNone, "a;b[E]%", ""},
       {"\"\"0", 1, 0, 0, Grouping::kNone, "", ""},
       {"\\\"0\\\"", 1, 0, 0, Grouping::kNone, "\"", "\""},
+      // flashsynth's extensions: '*' (every decimal), "General", Indian groups.
+      {"0.*", 1, 0, kMaxFormatPlaceholders, Grouping::kNone, "", ""},
+      {"General", 1, 0, kMaxFormatPlaceholders, Grouping::kNone, "", ""},
+      {"#,##0.00*", 1, 2, kMaxFormatPlaceholders, Grouping::kWestern, "", ""},
+      {"#,##,##0", 1, 0, 0, Grouping::kIndian, "", ""},
+      {"\"\u20B9\"##,##,##0.00", 1, 2, 2, Grouping::kIndian, "\u20B9", ""},
+      {"#,##,###", 0, 0, 0, Grouping::kIndian, "", ""},
   };
   for (const FieldsCase& c : cases) {
     absl::StatusOr<NumberFormat> f = ParseNumberFormat(c.code);
@@ -121,7 +128,9 @@ TEST(ParseNumberFormatTest, RefusesWhatNumberFormatCannotSayWithAPosition) {
       {"0e0", "column 2: 'e' is scientific notation, not supported"},
       {"0;-0", "column 2: ';' starts another section, not supported"},
       {"[Red]0", "column 1: '[' starts a color, condition or locale, not supported"},
-      {"General", "column 1: 'G' is not a format character here; quote literal text"},
+      {"general", "column 1: 'g' is not a format character here; quote literal text"},
+      {"0.*0", "column 4: '0' follows '*', which ends the fraction"},
+      {"0.**", "column 4: '*' follows '*', which ends the fraction"},
       {"0 kg", "column 3: 'k' is not a format character here; quote literal text"},
       {"\"$\"", "format code has no digit placeholder ('0' or '#')"},
       {"$", "format code has no digit placeholder ('0' or '#')"},
@@ -199,6 +208,10 @@ TEST(NumberFormatCodeTest, WritesCanonicalCodesThatReadBackEqual) {
       {Fmt(4, 0, 0, Grouping::kWestern), "0,000"},
       {Fmt(5, 0, 0, Grouping::kWestern), "00,000"},
       {Fmt(7, 0, 0, Grouping::kWestern), "0,000,000"},
+      {Fmt(1, 0, 0, Grouping::kIndian), "#,##,##0"},
+      {Fmt(7, 0, 0, Grouping::kIndian), "00,00,000"},
+      {Fmt(1, 0, kMaxFormatPlaceholders, Grouping::kNone), "0.*"},
+      {Fmt(1, 2, kMaxFormatPlaceholders, Grouping::kWestern), "#,##0.00*"},
       {Fmt(1, 2, 2, Grouping::kWestern, "$"), "\"$\"#,##0.00"},
       {Fmt(1, 1, 1, Grouping::kNone, "", " pts"), "0.0\" pts\""},
       {Fmt(1, 0, 0, Grouping::kNone, "\"", "a\"b"), "\\\"0\"a\"\\\"\"b\""},
@@ -215,7 +228,7 @@ TEST(NumberFormatCodeTest, WritesCanonicalCodesThatReadBackEqual) {
 }
 
 TEST(NumberFormatCodeTest, NormalisesWhatTheSubsetCannotSay) {
-  NumberFormat f = Fmt(1, 2, 1, Grouping::kIndian);  // max below min
+  NumberFormat f = Fmt(1, 2, 1, Grouping::kWestern);  // max below min
   f.group_mark = ".";
   f.decimal_mark = ",";
   f.sign = SignStyle::kParentheses;

@@ -21,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "dsl/number_format.h"
 #include "dsl/status_macros.h"
 #include "dsl/text.h"
 
@@ -66,6 +67,8 @@ const auto kSpace = *x3::char_(" \t\r\n");
 const auto kIdentChar = x3::char_("A-Za-z0-9_");
 const auto kIdentifier = x3::raw[x3::char_("A-Za-z_") >> *kIdentChar];
 const auto kInteger = x3::raw[-x3::char_('-') >> +x3::char_("0-9")];
+const auto kDecimal =
+    x3::raw[-x3::char_('-') >> +x3::char_("0-9") >> -(x3::char_('.') >> +x3::char_("0-9"))];
 const auto kColumn = x3::lit('x') >> x3::raw[+x3::char_("0-9")] >> !kIdentChar;
 
 const auto kHex4 = x3::uint_parser<unsigned, 16, 4, 4>();
@@ -165,7 +168,31 @@ std::string DelimiterWhat() {
   return out + " or space";
 }
 
+template <typename Enum>
+std::string NamesWhat(std::string_view noun, int count, std::string_view (*name)(Enum)) {
+  std::vector<std::string_view> names;
+  for (int i = 0; i < count; ++i) names.push_back(name(static_cast<Enum>(i)));
+  return absl::StrCat(ToAbsl(noun), ": ", OneOf(names));
+}
+std::string MarkWhat() {
+  return NamesWhat<DecimalMark>("a decimal mark", kNumDecimalMarks, DecimalMarkName);
+}
+std::string RoundingWhat() {
+  return NamesWhat<RoundingMode>("a rounding", kNumRoundingModes, RoundingName);
+}
+std::string BinEdgeWhat() { return NamesWhat<BinEdge>("a bin edge", kNumBinEdges, BinEdgeName); }
+std::string MarksWhat() {
+  return NamesWhat<NumberMarks>("number marks", kNumNumberMarks, NumberMarksName);
+}
+std::string SignWhat() { return NamesWhat<SignStyle>("a sign style", kNumSignStyles, SignName); }
+std::string ScaleWhat() {
+  return absl::StrCat("a power of ten (an integer from -", kMaxScale, " to ", kMaxScale,
+                      ", not 0)");
+}
+std::string DecimalWhat() { return "a decimal number such as 0.05, 10 or -2.5"; }
+
 const char kOperatorWhat[] = "an operator name such as SubStr or ToCase";
+const char kNumberSourceWhat[] = "a number expression: ReadNumber, Scale, Round or Bin";
 const char kSourceWhat[] = "a column such as x2 or a substring or modification operator";
 
 // ---------------------------------------------------------------- Grammar
@@ -190,6 +217,7 @@ class Parser {
   absl::StatusOr<int> Integer(int lo, int hi, bool allow_zero, WhatFn what);
   absl::StatusOr<std::string> String();
   absl::StatusOr<char> Delimiter();
+  absl::StatusOr<Decimal> DecimalNumber();
   template <typename Enum, typename NameFn>
   absl::StatusOr<Enum> Named(int count, NameFn name, WhatFn what);
   // "line L, column C: <message>" for the position `where`.
@@ -306,6 +334,15 @@ absl::StatusOr<char> Parser::Delimiter() {
   return Expected(start, DelimiterWhat());
 }
 
+absl::StatusOr<Decimal> Parser::DecimalNumber() {
+  Iterator start = Here();
+  std::string token;
+  if (x3::parse(it_, end_, lex::kDecimal, token)) {
+    if (std::optional<Decimal> d = ParseDecimalConstant(token)) return *d;
+  }
+  return Expected(start, DecimalWhat());
+}
+
 template <typename Enum, typename NameFn>
 absl::StatusOr<Enum> Parser::Named(int count, NameFn name, WhatFn what) {
   Iterator start = Here();
@@ -372,7 +409,12 @@ absl::StatusOr<std::vector<Expr>> Parser::ConcatBody() {
   FS_RETURN_IF_ERROR(ExpectChar('('));
   std::vector<Expr> body;
   do {
+    Iterator start = Here();
     FS_ASSIGN_OR_RETURN(Expr e, ParseExpr(/*depth=*/0));
+    if (e.result() != ValueType::kText) {
+      return Error(start, absl::StrCat(ToAbsl(GetOpInfo(e.op()).name),
+                                       " gives a number; write it as text with Format(...)"));
+    }
     body.push_back(std::move(e));
   } while (TryChar(','));
   FS_RETURN_IF_ERROR(ExpectChar(')', "',' or ')'"));
@@ -487,6 +529,46 @@ absl::StatusOr<Arg> Parser::OneArg(ArgKind kind) {
       FS_ASSIGN_OR_RETURN(std::string s, String());
       return Arg::String(std::move(s));
     }
+    case ArgKind::kMark: {
+      FS_ASSIGN_OR_RETURN(DecimalMark m,
+                          Named<DecimalMark>(kNumDecimalMarks, DecimalMarkName, MarkWhat));
+      return Arg::OfMark(m);
+    }
+    case ArgKind::kScale: {
+      FS_ASSIGN_OR_RETURN(int k, Integer(-kMaxScale, kMaxScale, /*allow_zero=*/false, ScaleWhat));
+      return Arg::Scale(k);
+    }
+    case ArgKind::kRounding: {
+      FS_ASSIGN_OR_RETURN(RoundingMode m,
+                          Named<RoundingMode>(kNumRoundingModes, RoundingName, RoundingWhat));
+      return Arg::OfRounding(m);
+    }
+    case ArgKind::kDecimal: {
+      FS_ASSIGN_OR_RETURN(Decimal d, DecimalNumber());
+      return Arg::OfDecimal(d);
+    }
+    case ArgKind::kBinEdge: {
+      FS_ASSIGN_OR_RETURN(BinEdge e, Named<BinEdge>(kNumBinEdges, BinEdgeName, BinEdgeWhat));
+      return Arg::OfBinEdge(e);
+    }
+    case ArgKind::kFormat: {
+      Iterator start = Here();
+      FS_ASSIGN_OR_RETURN(std::string code, String());
+      absl::StatusOr<NumberFormat> f = ParseNumberFormat(code);
+      if (!f.ok()) {
+        return Error(start, absl::StrCat("format code: ", f.status().message()));
+      }
+      return Arg::FormatCode(std::move(code));
+    }
+    case ArgKind::kMarks: {
+      FS_ASSIGN_OR_RETURN(NumberMarks m,
+                          Named<NumberMarks>(kNumNumberMarks, NumberMarksName, MarksWhat));
+      return Arg::OfMarks(m);
+    }
+    case ArgKind::kSign: {
+      FS_ASSIGN_OR_RETURN(SignStyle st, Named<SignStyle>(kNumSignStyles, SignName, SignWhat));
+      return Arg::OfSign(st);
+    }
   }
   return absl::InternalError("parser: unknown argument kind");
 }
@@ -536,11 +618,18 @@ absl::StatusOr<Expr> Parser::SubstringRest(const OpInfo& info) {
   return Expr::Substring(info.op, std::move(args), column.value_or(0));
 }
 
-// args [ "," source ] ")"; with no args, [ source ] ")".
+// args [ "," source ] ")"; with no args, [ source ] ")". A number operator
+// needs its source.
 absl::StatusOr<Expr> Parser::ModificationRest(const OpInfo& info, int depth) {
   FS_ASSIGN_OR_RETURN(std::vector<Arg> args, Args(info, /*leading_comma=*/false));
-  if (TryChar(')')) return Expr::Modification(info.op, std::move(args), /*column=*/0);
-  if (!info.args.empty()) FS_RETURN_IF_ERROR(ExpectChar(',', "',' or ')'"));
+  if (info.source != ValueType::kText) {
+    FS_RETURN_IF_ERROR(ExpectChar(',', absl::StrCat("',' and ", kNumberSourceWhat)));
+  } else if (TryChar(')')) {
+    return Expr::Modification(info.op, std::move(args), /*column=*/0);
+  }
+  if (!info.args.empty() && info.source == ValueType::kText) {
+    FS_RETURN_IF_ERROR(ExpectChar(',', "',' or ')'"));
+  }
   FS_ASSIGN_OR_RETURN(Expr e, Source(info, std::move(args), depth));
   FS_RETURN_IF_ERROR(ExpectChar(')'));
   return e;
@@ -551,6 +640,7 @@ absl::StatusOr<Expr> Parser::Source(const OpInfo& info, std::vector<Arg> args, i
   Iterator start;
   if (std::optional<int> column = TryColumn(&start)) {
     if (*column < 0) return Expected(start, ColumnWhat());
+    if (info.source != ValueType::kText) return Expected(start, kNumberSourceWhat);
     return Expr::Modification(info.op, std::move(args), *column);
   }
   std::optional<std::string> name = TryIdentifier();
@@ -563,6 +653,12 @@ absl::StatusOr<Expr> Parser::Source(const OpInfo& info, std::vector<Arg> args, i
   FS_ASSIGN_OR_RETURN(Expr inner, ParseExpr(depth + 1));
   if (inner.kind() == OpKind::kConst) {
     return Expected(start, std::string(kSourceWhat) + ", not ConstStr");
+  }
+  if (inner.result() != info.source) {
+    return Error(start, absl::StrCat(ToAbsl(info.name), " reads ",
+                                     info.source == ValueType::kText ? "text" : "a number",
+                                     ", but ", ToAbsl(GetOpInfo(inner.op()).name), " gives ",
+                                     inner.result() == ValueType::kText ? "text" : "a number"));
   }
   return Expr::Modification(info.op, std::move(args), std::move(inner));
 }

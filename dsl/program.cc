@@ -8,6 +8,7 @@
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "dsl/number_format.h"
 #include "dsl/status_macros.h"
 #include "dsl/text.h"
 
@@ -37,6 +38,16 @@ const std::array<OpInfo, kNumOps>& OpTable() {
       {Op::kSubstituteAll, "SubstituteAll", OpKind::kModification, {K::kType, K::kString}},
       {Op::kRemove, "Remove", OpKind::kModification, {K::kType, K::kIndex}},
       {Op::kRemoveAll, "RemoveAll", OpKind::kModification, {K::kType}},
+      {Op::kReadNumber, "ReadNumber", OpKind::kModification, {K::kMark, K::kIndex},
+       ValueType::kText, ValueType::kNumber},
+      {Op::kScale, "Scale", OpKind::kModification, {K::kScale},
+       ValueType::kNumber, ValueType::kNumber},
+      {Op::kRound, "Round", OpKind::kModification, {K::kRounding, K::kDecimal},
+       ValueType::kNumber, ValueType::kNumber},
+      {Op::kBin, "Bin", OpKind::kModification, {K::kBinEdge, K::kDecimal, K::kDecimal},
+       ValueType::kNumber, ValueType::kNumber},
+      {Op::kFormat, "Format", OpKind::kModification, {K::kFormat, K::kMarks, K::kSign},
+       ValueType::kNumber, ValueType::kText},
   }};
   return *table;
 }
@@ -45,6 +56,21 @@ constexpr std::array<std::string_view, kNumTokenTypes> kTypeNames = {
     "Number", "Word", "Alphanum", "AllCaps", "PropCase", "Lower", "Digit", "Char"};
 constexpr std::array<std::string_view, kNumCases> kCaseNames = {
     "Proper", "AllCaps", "Lower", "Title"};
+constexpr std::array<std::string_view, kNumDecimalMarks> kDecimalMarkNames = {
+    "Dot", "Comma", "Guess"};
+// In dsl::RoundingMode's order.
+constexpr std::array<std::string_view, kNumRoundingModes> kRoundingNames = {
+    "Nearest", "NearestEven", "TowardZero", "AwayFromZero", "Floor", "Ceiling"};
+constexpr std::array<std::string_view, kNumBinEdges> kBinEdgeNames = {
+    "Low", "High", "HighInclusive"};
+constexpr std::array<std::string_view, kNumNumberMarks> kNumberMarksNames = {
+    "Dot", "Comma", "SpaceDot", "SpaceComma", "Apostrophe"};
+constexpr std::array<std::string_view, kNumSignStyles> kSignNames = {"Minus", "Plus", "Parens"};
+
+template <size_t N>
+std::string_view NameAt(const std::array<std::string_view, N>& names, int i) {
+  return i >= 0 && static_cast<size_t>(i) < N ? names[static_cast<size_t>(i)] : "?";
+}
 
 std::string ColumnName(int column) { return absl::StrCat("x", column + 1); }
 
@@ -69,7 +95,22 @@ std::string ArgToString(const Arg& a) {
     case K::kDelimiter:
       return QuoteString(std::string(1, a.delimiter()));
     case K::kString:
+    case K::kFormat:
       return QuoteString(a.text());
+    case K::kMark:
+      return std::string(DecimalMarkName(a.mark()));
+    case K::kScale:
+      return absl::StrCat(a.raw_value());
+    case K::kRounding:
+      return std::string(RoundingName(a.rounding()));
+    case K::kDecimal:
+      return a.text();
+    case K::kBinEdge:
+      return std::string(BinEdgeName(a.bin_edge()));
+    case K::kMarks:
+      return std::string(NumberMarksName(a.marks()));
+    case K::kSign:
+      return std::string(SignName(a.sign()));
   }
   return "?";
 }
@@ -115,6 +156,22 @@ absl::Status ValidateArg(const Arg& a, ArgKind slot, std::string_view where) {
     case K::kBoundary: ok = InRange(v, 0, 1); break;
     case K::kDelimiter: ok = IsDelimiter(static_cast<char>(v)) && InRange(v, 0, 127); break;
     case K::kString: ok = IsValidUtf8(a.text()); break;
+    case K::kMark: ok = InRange(v, 0, kNumDecimalMarks - 1); break;
+    case K::kScale: ok = v != 0 && InRange(v, -kMaxScale, kMaxScale); break;
+    case K::kRounding: ok = InRange(v, 0, kNumRoundingModes - 1); break;
+    case K::kDecimal: ok = a.decimal().has_value(); break;
+    case K::kBinEdge: ok = InRange(v, 0, kNumBinEdges - 1); break;
+    case K::kMarks: ok = InRange(v, 0, kNumNumberMarks - 1); break;
+    case K::kSign: ok = InRange(v, 0, kNumSignStyles - 1); break;
+    case K::kFormat: {
+      absl::StatusOr<NumberFormat> f = ParseNumberFormat(a.text());
+      if (!f.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            ToAbsl(where), ": format code ", ToAbsl(QuoteString(a.text())), ": ",
+            f.status().message()));
+      }
+      break;
+    }
   }
   if (!ok) {
     return absl::InvalidArgumentError(
@@ -127,6 +184,21 @@ absl::Status ValidateColumn(int column, std::string_view where) {
   if (!InRange(column, 0, kMaxColumns - 1)) {
     return absl::InvalidArgumentError(absl::StrCat(
         ToAbsl(where), ": column must be x1..x", kMaxColumns, ", got x", column + 1));
+  }
+  return absl::OkStatus();
+}
+
+std::string_view TypeNoun(ValueType t) { return t == ValueType::kText ? "text" : "a number"; }
+
+// What the argument kinds alone do not say: steps and widths are positive.
+absl::Status ValidateNumberArgs(const Expr& e) {
+  if (e.op() != Op::kRound && e.op() != Op::kBin) return absl::OkStatus();
+  const Arg& step = e.arg(1);  // Round's step, Bin's width
+  const std::optional<Decimal> v = step.decimal();
+  if (v && (v->IsZero() || v->negative())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        ToAbsl(GetOpInfo(e.op()).name), ": the ", e.op() == Op::kRound ? "step" : "width",
+        " must be positive, got ", step.text()));
   }
   return absl::OkStatus();
 }
@@ -145,12 +217,23 @@ absl::Status ValidateExprAtDepth(const Expr& e, int depth) {
   for (size_t i = 0; i < info.args.size(); ++i) {
     FS_RETURN_IF_ERROR(ValidateArg(e.arg(i), info.args[i], info.name));
   }
+  FS_RETURN_IF_ERROR(ValidateNumberArgs(e));
   if (const Expr* inner = e.inner()) {
     if (info.kind != OpKind::kModification || inner->kind() == OpKind::kConst) {
       return absl::InvalidArgumentError(absl::StrCat(
           ToAbsl(info.name), " cannot be applied to ", ToAbsl(GetOpInfo(inner->op()).name)));
     }
+    if (inner->result() != info.source) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          ToAbsl(info.name), " reads ", ToAbsl(TypeNoun(info.source)), ", but ",
+          ToAbsl(GetOpInfo(inner->op()).name), " gives ", ToAbsl(TypeNoun(inner->result()))));
+    }
     return ValidateExprAtDepth(*inner, depth + 1);
+  }
+  if (info.kind != OpKind::kConst && info.source != ValueType::kText) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        ToAbsl(info.name), " reads a number: its source must be ReadNumber, Scale, Round or Bin, "
+        "not a column"));
   }
   if (info.kind != OpKind::kConst) return ValidateColumn(e.column(), info.name);
   return absl::OkStatus();
@@ -202,6 +285,57 @@ std::string_view CaseName(Case c) {
   return i < kCaseNames.size() ? kCaseNames[i] : "?";
 }
 std::string_view BoundaryName(Boundary b) { return b == Boundary::kStart ? "Start" : "End"; }
+std::string_view DecimalMarkName(DecimalMark m) {
+  return NameAt(kDecimalMarkNames, static_cast<int>(m));
+}
+std::string_view RoundingName(RoundingMode m) { return NameAt(kRoundingNames, static_cast<int>(m)); }
+std::string_view BinEdgeName(BinEdge e) { return NameAt(kBinEdgeNames, static_cast<int>(e)); }
+std::string_view NumberMarksName(NumberMarks m) {
+  return NameAt(kNumberMarksNames, static_cast<int>(m));
+}
+std::string_view SignName(SignStyle s) { return NameAt(kSignNames, static_cast<int>(s)); }
+
+absl::StatusOr<NumberFormat> MakeNumberFormat(std::string_view code, NumberMarks marks,
+                                              SignStyle sign) {
+  FS_ASSIGN_OR_RETURN(NumberFormat f, ParseNumberFormat(code));
+  switch (marks) {
+    case NumberMarks::kDot: f.group_mark = ","; f.decimal_mark = "."; break;
+    case NumberMarks::kComma: f.group_mark = "."; f.decimal_mark = ","; break;
+    case NumberMarks::kSpaceDot: f.group_mark = " "; f.decimal_mark = "."; break;
+    case NumberMarks::kSpaceComma: f.group_mark = " "; f.decimal_mark = ","; break;
+    case NumberMarks::kApostrophe: f.group_mark = "'"; f.decimal_mark = "."; break;
+  }
+  f.sign = sign;
+  return f;
+}
+
+Arg Arg::OfDecimal(const Decimal& d) {
+  std::string text = d.ToString();
+  if (text.find('.') != std::string::npos) {
+    while (text.back() == '0') text.pop_back();
+    if (text.back() == '.') text.pop_back();
+  }
+  return Arg(ArgKind::kDecimal, std::move(text));
+}
+
+std::optional<Decimal> ParseDecimalConstant(std::string_view text) {
+  size_t i = text.substr(0, 1) == "-" ? 1 : 0;
+  const size_t int_digits = text.find_first_not_of("0123456789", i);
+  const size_t int_end = int_digits == std::string_view::npos ? text.size() : int_digits;
+  if (text.size() > kMaxDecimalConstant || int_end == i) return std::nullopt;
+  if (int_end < text.size()) {
+    if (text[int_end] != '.' || int_end + 1 == text.size() ||
+        text.find_first_not_of("0123456789", int_end + 1) != std::string_view::npos) {
+      return std::nullopt;
+    }
+  }
+  return ParseDecimal(text, NumberReading{});
+}
+
+std::optional<Decimal> Arg::decimal() const {
+  if (kind_ != ArgKind::kDecimal) return std::nullopt;
+  return ParseDecimalConstant(text_);
+}
 
 std::string QuoteString(std::string_view s) {
   std::string out = "\"";
@@ -242,8 +376,8 @@ size_t HashArgs(Op op, int column, const std::vector<Arg>& args) {
   size_t h = HashCombine(static_cast<size_t>(op) + 1, static_cast<size_t>(column));
   for (const Arg& a : args) {
     h = HashCombine(h, static_cast<size_t>(a.kind()));
-    h = HashCombine(h, a.kind() == K::kString ? std::hash<std::string>()(a.text())
-                                              : static_cast<size_t>(a.raw_value()));
+    h = HashCombine(h, a.has_text() ? std::hash<std::string>()(a.text())
+                                    : static_cast<size_t>(a.raw_value()));
   }
   return h;
 }
@@ -401,7 +535,14 @@ absl::Status Validate(const Program& program) {
     }
     if (b.body.empty()) return absl::InvalidArgumentError("Concat needs at least one expression");
     for (const MatchLiteral& m : b.condition) FS_RETURN_IF_ERROR(ValidateLiteral(m));
-    for (const Expr& e : b.body) FS_RETURN_IF_ERROR(ValidateExpr(e));
+    for (const Expr& e : b.body) {
+      FS_RETURN_IF_ERROR(ValidateExpr(e));
+      if (e.result() != ValueType::kText) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            ToAbsl(GetOpInfo(e.op()).name),
+            " gives a number; a Concat joins text: write it with Format(...)"));
+      }
+    }
   }
   return absl::OkStatus();
 }

@@ -8,6 +8,9 @@
 //   Program  := Concat(e1, ..., en) | Switch((b1, Concat...), ..., (bn, Concat...))
 //   Expr     := ConstStr(s) | a substring op reading a column
 //             | a modification applied to a column or to an inner Expr
+//             | Format(number)          (text)
+//   number   := ReadNumber(text source) | Scale(number) | Round(number)
+//             | Bin(number)             (the value layer: exact decimals)
 //
 // Example:
 //   Program p = Program::Concat({
@@ -29,7 +32,9 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "dsl/decimal.h"
 
 namespace flashsynth::dsl {
 
@@ -80,16 +85,44 @@ class Regex {
 };
 
 // Operators. Substring ops read one input column; modifications transform a
-// column or the output of an inner expression (RobustFill's Compose).
+// column or the output of an inner expression (RobustFill's Compose). The
+// number operators are modifications too, over typed values: ReadNumber
+// reads a number from text, Scale, Round and Bin transform it, Format
+// writes it as text (docs/dsl.md, "Numbers").
 enum class Op : uint8_t {
   kConstStr,
   kSubStr, kGetSpan, kGetToken, kGetUpto, kGetFrom,
   kToCase, kReplace, kTrim, kGetFirst, kGetAll,
   kSubstitute, kSubstituteAll, kRemove, kRemoveAll,
+  kReadNumber, kScale, kRound, kBin, kFormat,
 };
-inline constexpr int kNumOps = 15;
+inline constexpr int kNumOps = 20;
 
 enum class OpKind : uint8_t { kConst, kSubstring, kModification };
+
+// What an expression gives, and what a modification takes from its source.
+// A column is text; a Concat joins text.
+enum class ValueType : uint8_t { kText, kNumber };
+
+// Bounds of the number operators' arguments.
+inline constexpr int kMaxScale = 12;  // Scale(k): 10^k, k in -12..12, not 0
+// Which end of its bin Bin() gives: [Low, High) is the bin; HighInclusive
+// is High minus one unit of the bin's width and offset (1 for whole
+// numbers, 0.1 for a width of 0.5), the last value written in "140-149".
+enum class BinEdge : uint8_t { kLow, kHigh, kHighInclusive };
+inline constexpr int kNumBinEdges = 3;
+// The marks Format() writes: group mark and decimal mark.
+enum class NumberMarks : uint8_t {
+  kDot,         // 1,234.5
+  kComma,       // 1.234,5
+  kSpaceDot,    // 1 234.5
+  kSpaceComma,  // 1 234,5
+  kApostrophe,  // 1'234.5
+};
+inline constexpr int kNumNumberMarks = 5;
+inline constexpr int kNumRoundingModes = 6;  // dsl::RoundingMode
+inline constexpr int kNumSignStyles = 3;     // dsl::SignStyle
+inline constexpr int kNumDecimalMarks = 3;   // dsl::DecimalMark
 
 // What one argument slot holds.
 enum class ArgKind : uint8_t {
@@ -101,6 +134,14 @@ enum class ArgKind : uint8_t {
   kBoundary,   // Boundary
   kDelimiter,  // one delimiter character
   kString,     // UTF-8 text (ConstStr, the replacement of Substitute)
+  kMark,       // DecimalMark: how ReadNumber reads ("Dot", "Comma", "Guess")
+  kScale,      // int, -kMaxScale..kMaxScale, not 0
+  kRounding,   // RoundingMode
+  kDecimal,    // an exact decimal constant (a step, a width, an offset)
+  kBinEdge,    // BinEdge
+  kFormat,     // a number format code, "#,##0.00" (dsl/number_format.h)
+  kMarks,      // NumberMarks
+  kSign,       // SignStyle
 };
 
 struct OpInfo {
@@ -108,6 +149,8 @@ struct OpInfo {
   std::string_view name;  // as printed: "GetToken"
   OpKind kind;
   std::vector<ArgKind> args;
+  ValueType source = ValueType::kText;  // what a modification reads
+  ValueType result = ValueType::kText;  // what the expression gives
 };
 // Whether `op` is one of the kNumOps operators.
 bool IsValidOp(Op op);
@@ -118,6 +161,22 @@ std::optional<Op> OpByName(std::string_view name);
 std::string_view TokenTypeName(TokenType t);  // "Number"
 std::string_view CaseName(Case c);            // "Proper"
 std::string_view BoundaryName(Boundary b);    // "Start"
+std::string_view DecimalMarkName(DecimalMark m);  // "Dot", "Comma", "Guess"
+std::string_view RoundingName(RoundingMode m);    // "Nearest", "Floor", ...
+std::string_view BinEdgeName(BinEdge e);          // "Low", "High", "HighInclusive"
+std::string_view NumberMarksName(NumberMarks m);  // "Dot", "Comma", ...
+std::string_view SignName(SignStyle s);           // "Minus", "Plus", "Parens"
+
+// A decimal constant as the text form writes it: an optional '-', digits,
+// optionally '.' and digits ("0.05", "-2.5", "10"), at most
+// kMaxDecimalConstant characters; nullopt for anything else.
+inline constexpr size_t kMaxDecimalConstant = 60;
+std::optional<Decimal> ParseDecimalConstant(std::string_view text);
+
+// The NumberFormat that Format(code, marks, sign) writes with, or the
+// reason the code is refused (ParseNumberFormat's message).
+absl::StatusOr<NumberFormat> MakeNumberFormat(std::string_view code, NumberMarks marks,
+                                              SignStyle sign);
 
 // One argument value; its kind is fixed by the operator's slot.
 class Arg {
@@ -130,6 +189,15 @@ class Arg {
   static Arg OfBoundary(Boundary b) { return Arg(ArgKind::kBoundary, static_cast<int>(b)); }
   static Arg Delimiter(char d) { return Arg(ArgKind::kDelimiter, static_cast<unsigned char>(d)); }
   static Arg String(std::string s) { return Arg(std::move(s)); }
+  static Arg OfMark(DecimalMark m) { return Arg(ArgKind::kMark, static_cast<int>(m)); }
+  static Arg Scale(int k) { return Arg(ArgKind::kScale, k); }
+  static Arg OfRounding(RoundingMode m) { return Arg(ArgKind::kRounding, static_cast<int>(m)); }
+  // Kept in its shortest exact form: 0.050 and 0.05 are the same argument.
+  static Arg OfDecimal(const Decimal& d);
+  static Arg OfBinEdge(BinEdge e) { return Arg(ArgKind::kBinEdge, static_cast<int>(e)); }
+  static Arg FormatCode(std::string code) { return Arg(ArgKind::kFormat, std::move(code)); }
+  static Arg OfMarks(NumberMarks m) { return Arg(ArgKind::kMarks, static_cast<int>(m)); }
+  static Arg OfSign(SignStyle s) { return Arg(ArgKind::kSign, static_cast<int>(s)); }
 
   ArgKind kind() const { return kind_; }
   int number() const { return value_; }  // kPosition, kIndex
@@ -138,7 +206,19 @@ class Arg {
   Case case_value() const { return static_cast<Case>(value_); }
   Boundary boundary() const { return static_cast<Boundary>(value_); }
   char delimiter() const { return static_cast<char>(value_); }
-  const std::string& text() const { return text_; }  // kString
+  const std::string& text() const { return text_; }  // kString, kDecimal, kFormat
+  DecimalMark mark() const { return static_cast<DecimalMark>(value_); }
+  RoundingMode rounding() const { return static_cast<RoundingMode>(value_); }
+  BinEdge bin_edge() const { return static_cast<BinEdge>(value_); }
+  NumberMarks marks() const { return static_cast<NumberMarks>(value_); }
+  SignStyle sign() const { return static_cast<SignStyle>(value_); }
+  // kDecimal: the value, or nullopt for text that is not a decimal (only in
+  // hand-built, invalid programs).
+  std::optional<Decimal> decimal() const;
+  // Whether the argument carries text rather than an integer.
+  bool has_text() const {
+    return kind_ == ArgKind::kString || kind_ == ArgKind::kDecimal || kind_ == ArgKind::kFormat;
+  }
 
   // For generic code (hashing, tokens): the integer behind a non-string arg.
   int raw_value() const { return value_; }
@@ -151,6 +231,7 @@ class Arg {
  private:
   Arg(ArgKind kind, int value) : kind_(kind), value_(value) {}
   explicit Arg(std::string s) : kind_(ArgKind::kString), value_(0), text_(std::move(s)) {}
+  Arg(ArgKind kind, std::string s) : kind_(kind), value_(0), text_(std::move(s)) {}
   ArgKind kind_;
   int value_;
   std::string text_;
@@ -170,6 +251,8 @@ class Expr {
 
   Op op() const;
   OpKind kind() const { return GetOpInfo(op()).kind; }
+  // What the expression gives: text, or a number (only inside a Format).
+  ValueType result() const { return GetOpInfo(op()).result; }
   const std::vector<Arg>& args() const;
   const Arg& arg(size_t i) const { return args()[i]; }
   // The column read: by a substring op, or by a modification without inner.
@@ -251,7 +334,9 @@ class Program {
 
 // Returns OK when every operator has the right arguments within the bounds
 // above, strings are valid UTF-8, compositions are modification(substring or
-// modification) no deeper than kMaxNesting, and no Concat is empty; else
+// modification) no deeper than kMaxNesting, every source gives the type its
+// operator reads (a number operator reads a number expression, ReadNumber
+// text), every Concat part is text, and no Concat is empty; else
 // kInvalidArgument naming the first fault.
 absl::Status Validate(const Program& program);
 absl::Status ValidateExpr(const Expr& expr);

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "dsl/match.h"
+#include "dsl/number_reader.h"
 #include "dsl/text.h"
 
 namespace flashsynth::dsl {
@@ -16,6 +17,7 @@ SamplerOptions SamplerOptions::Extended() {
   o.title_case = true;
   o.switch_share = 0.15;
   o.non_ascii_letters = 0.1;
+  o.number_share = 0.1;
   return o;
 }
 
@@ -111,6 +113,7 @@ class ProgramSampler {
 
  private:
   std::optional<Expr> SampleExpr(const std::vector<Row>& rows);
+  std::optional<Expr> SampleNumberExpr(const std::vector<Row>& rows);
   std::optional<Expr> SampleLeaf(OpKind kind, const std::vector<Row>& rows);
   std::optional<std::vector<Arg>> SampleArgs(Op op, const SourceStats& s);
   int RandomIndex(int count) {
@@ -317,8 +320,56 @@ std::optional<Expr> ProgramSampler::SampleLeaf(OpKind kind, const std::vector<Ro
   return Expr::Substring(op, std::move(*args), column);
 }
 
+// Steps and format codes a spreadsheet user picks.
+constexpr std::array<std::string_view, 12> kSteps = {
+    "0.01", "0.05", "0.1", "0.25", "0.5", "1", "5", "10", "25", "50", "100", "1000"};
+constexpr std::array<std::string_view, 10> kFormatCodes = {
+    "0", "0.0", "0.00", "#,##0", "#,##0.00", "00000", "000", "0.*", "#,##,##0", "0.0#"};
+
+std::optional<Expr> ProgramSampler::SampleNumberExpr(const std::vector<Row>& rows) {
+  const int column = random_.Uniform(0, static_cast<int>(rows[0].size()) - 1);
+  const DecimalMark mark = random_.Chance(0.8) ? DecimalMark::kDot : DecimalMark::kComma;
+  int count = INT32_MAX;
+  for (const Row& row : rows) {
+    count = std::min(count, static_cast<int>(FindNumbers(row[static_cast<size_t>(column)], mark).size()));
+  }
+  if (count < 1) return std::nullopt;
+  Expr e = Expr::Modification(Op::kReadNumber, {Arg::OfMark(mark), Arg::Index(RandomIndex(count))},
+                              column);
+  auto step = [&] { return Arg::OfDecimal(*ParseDecimalConstant(random_.Pick(kSteps))); };
+  if (random_.Chance(0.3)) {
+    const int k = random_.Uniform(1, 3);
+    e = Expr::Modification(Op::kScale, {Arg::Scale(random_.Chance(0.5) ? k : -k)}, e);
+  }
+  if (random_.Chance(0.5)) {
+    const auto mode = static_cast<RoundingMode>(random_.Uniform(0, kNumRoundingModes - 1));
+    e = Expr::Modification(Op::kRound, {Arg::OfRounding(mode), step()}, e);
+  } else if (random_.Chance(0.3)) {
+    const auto edge = static_cast<BinEdge>(random_.Uniform(0, kNumBinEdges - 1));
+    e = Expr::Modification(
+        Op::kBin, {Arg::OfBinEdge(edge), step(), Arg::OfDecimal(Decimal::FromInt(random_.Uniform(0, 1)))},
+        e);
+  }
+  const auto marks = random_.Chance(0.7)
+                         ? NumberMarks::kDot
+                         : static_cast<NumberMarks>(random_.Uniform(0, kNumNumberMarks - 1));
+  const auto sign = random_.Chance(0.8)
+                        ? SignStyle::kMinusOnly
+                        : static_cast<SignStyle>(random_.Uniform(0, kNumSignStyles - 1));
+  return Expr::Modification(Op::kFormat,
+                            {Arg::FormatCode(std::string(random_.Pick(kFormatCodes))),
+                             Arg::OfMarks(marks), Arg::OfSign(sign)},
+                            e);
+}
+
 std::optional<Expr> ProgramSampler::SampleExpr(const std::vector<Row>& rows) {
   std::optional<Expr> e;
+  // Drawn only when asked for, so that RobustFill()'s tasks stay as they were.
+  if (options_.number_share > 0 && random_.Chance(options_.number_share)) {
+    e = SampleNumberExpr(rows);
+    if (!e || !NonEmptyOutputs(*e, rows)) return std::nullopt;
+    return e;
+  }
   switch (random_.Uniform(0, 3)) {
     case 0: e = SampleLeaf(OpKind::kSubstring, rows); break;
     case 1: e = SampleLeaf(OpKind::kModification, rows); break;

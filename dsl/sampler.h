@@ -40,6 +40,9 @@ struct SamplerOptions {
   bool title_case = false;       // ToCase may pick Title
   double switch_share = 0;       // share of tasks that are a two-case Switch
   double non_ascii_letters = 0;  // share of tasks whose letters include e.g. é, Ü
+  // Share of expressions that are number chains: Format(..., Round or Scale
+  // or Bin(..., ReadNumber(...))) over a number every row holds.
+  double number_share = 0;
 
   // ExeDec's settings for its test set: the core DSL only.
   static SamplerOptions RobustFill() { return SamplerOptions(); }

@@ -1,6 +1,6 @@
 #include "neural/program_grammar.h"
 
-
+#include "dsl/number_format.h"
 #include "dsl/text.h"
 
 namespace flashsynth::neural {
@@ -14,6 +14,21 @@ bool IntegerIn(const ProgramToken& t, int lo, int hi) {
 }
 
 dsl::OpKind KindOf(int op) { return dsl::GetOpInfo(static_cast<dsl::Op>(op)).kind; }
+
+// An operator that may stand in a Concat: it gives text.
+bool IsTextOp(const ProgramToken& t) {
+  return IsOp(t) && dsl::GetOpInfo(static_cast<dsl::Op>(t.value)).result == dsl::ValueType::kText;
+}
+
+// Whether `text` may end the string argument of kind `kind` in slot `slot`.
+bool ValidStringArg(dsl::Op op, size_t slot, const std::string& text) {
+  const dsl::ArgKind kind = dsl::GetOpInfo(op).args[slot];
+  if (kind == dsl::ArgKind::kFormat) return dsl::ParseNumberFormat(text).ok();
+  if (kind != dsl::ArgKind::kDecimal) return dsl::IsValidUtf8(text);
+  const std::optional<dsl::Decimal> d = dsl::ParseDecimalConstant(text);
+  // Round's step and Bin's width (slot 1) are positive.
+  return d && (slot != 1 || (!d->IsZero() && !d->negative()));
+}
 
 }  // namespace
 
@@ -35,15 +50,15 @@ void PrefixParser::AllowedTokens(std::vector<bool>* allowed) const {
 
 bool PrefixParser::Matches(const ProgramToken& t) const {
   switch (need_) {
-    case Need::kProgramStart: return t.kind == TokenKind::kSwitch || IsOp(t);
-    case Need::kConcatMore: return IsOp(t) || t.kind == TokenKind::kEos;
+    case Need::kProgramStart: return t.kind == TokenKind::kSwitch || IsTextOp(t);
+    case Need::kConcatMore: return IsTextOp(t) || t.kind == TokenKind::kEos;
     case Need::kBranch: return t.kind == TokenKind::kBranch;
     case Need::kLiteralOrThen:
       return t.kind == TokenKind::kMatch || t.kind == TokenKind::kNotMatch ||
              t.kind == TokenKind::kThen;
-    case Need::kBodyStart: return IsOp(t);
+    case Need::kBodyStart: return IsTextOp(t);
     case Need::kBodyMore:
-      return IsOp(t) || t.kind == TokenKind::kBranch || t.kind == TokenKind::kEos;
+      return IsTextOp(t) || t.kind == TokenKind::kBranch || t.kind == TokenKind::kEos;
     case Need::kColumn: return t.kind == TokenKind::kColumn;
     case Need::kPosition: return IntegerIn(t, -dsl::kMaxPosition, dsl::kMaxPosition);
     case Need::kIndex: return IntegerIn(t, -dsl::kMaxIndex, dsl::kMaxIndex) && t.value != 0;
@@ -54,12 +69,22 @@ bool PrefixParser::Matches(const ProgramToken& t) const {
     case Need::kBoundary: return t.kind == TokenKind::kBoundary;
     case Need::kDelimiter: return t.kind == TokenKind::kDelimiter;
     case Need::kStringByte:
-      return t.kind == TokenKind::kByte || (t.kind == TokenKind::kEndString && string_is_utf8_);
-    case Need::kSource:
-      // Validate() allows kMaxNesting levels below a top-level expression.
-      return t.kind == TokenKind::kColumn ||
-             (IsOp(t) && KindOf(t.value) != dsl::OpKind::kConst &&
-              stack_.back().depth < dsl::kMaxNesting);
+      return t.kind == TokenKind::kByte || (t.kind == TokenKind::kEndString && string_is_valid_);
+    case Need::kSource: {
+      // Validate() allows kMaxNesting levels below a top-level expression,
+      // and a source must give what its operator reads.
+      const dsl::ValueType reads = dsl::GetOpInfo(stack_.back().op).source;
+      if (t.kind == TokenKind::kColumn) return reads == dsl::ValueType::kText;
+      return IsOp(t) && KindOf(t.value) != dsl::OpKind::kConst &&
+             dsl::GetOpInfo(static_cast<dsl::Op>(t.value)).result == reads &&
+             stack_.back().depth < dsl::kMaxNesting;
+    }
+    case Need::kMark: return t.kind == TokenKind::kMark;
+    case Need::kScale: return IntegerIn(t, -dsl::kMaxScale, dsl::kMaxScale) && t.value != 0;
+    case Need::kRounding: return t.kind == TokenKind::kRounding;
+    case Need::kBinEdge: return t.kind == TokenKind::kBinEdge;
+    case Need::kMarks: return t.kind == TokenKind::kMarks;
+    case Need::kSign: return t.kind == TokenKind::kSign;
     case Need::kNothing: return false;
   }
   return false;
@@ -155,10 +180,24 @@ void PrefixParser::ApplyToFrame(const ProgramToken& t) {
       if (t.kind == TokenKind::kByte) {
         f.text += static_cast<char>(t.value);
       } else {
-        f.args.push_back(dsl::Arg::String(std::move(f.text)));
+        switch (dsl::GetOpInfo(f.op).args[f.args.size()]) {
+          case dsl::ArgKind::kDecimal:
+            f.args.push_back(dsl::Arg::OfDecimal(*dsl::ParseDecimalConstant(f.text)));
+            break;
+          case dsl::ArgKind::kFormat: f.args.push_back(dsl::Arg::FormatCode(std::move(f.text))); break;
+          default: f.args.push_back(dsl::Arg::String(std::move(f.text)));
+        }
         f.text.clear();
       }
       break;
+    case Need::kMark: f.args.push_back(dsl::Arg::OfMark(static_cast<dsl::DecimalMark>(t.value))); break;
+    case Need::kScale: f.args.push_back(dsl::Arg::Scale(t.value)); break;
+    case Need::kRounding:
+      f.args.push_back(dsl::Arg::OfRounding(static_cast<dsl::RoundingMode>(t.value)));
+      break;
+    case Need::kBinEdge: f.args.push_back(dsl::Arg::OfBinEdge(static_cast<dsl::BinEdge>(t.value))); break;
+    case Need::kMarks: f.args.push_back(dsl::Arg::OfMarks(static_cast<dsl::NumberMarks>(t.value))); break;
+    case Need::kSign: f.args.push_back(dsl::Arg::OfSign(static_cast<dsl::SignStyle>(t.value))); break;
     default:
       break;  // unreachable: Matches() admits only the cases above
   }
@@ -218,7 +257,15 @@ Need PrefixParser::FrameNeed(const Frame& f) const {
       case dsl::ArgKind::kCase: return Need::kCase;
       case dsl::ArgKind::kBoundary: return Need::kBoundary;
       case dsl::ArgKind::kDelimiter: return Need::kDelimiter;
-      case dsl::ArgKind::kString: return Need::kStringByte;
+      case dsl::ArgKind::kString:
+      case dsl::ArgKind::kDecimal:
+      case dsl::ArgKind::kFormat: return Need::kStringByte;
+      case dsl::ArgKind::kMark: return Need::kMark;
+      case dsl::ArgKind::kScale: return Need::kScale;
+      case dsl::ArgKind::kRounding: return Need::kRounding;
+      case dsl::ArgKind::kBinEdge: return Need::kBinEdge;
+      case dsl::ArgKind::kMarks: return Need::kMarks;
+      case dsl::ArgKind::kSign: return Need::kSign;
     }
   }
   return Need::kSource;  // a modification without its source yet
@@ -227,7 +274,10 @@ Need PrefixParser::FrameNeed(const Frame& f) const {
 void PrefixParser::UpdateNeed() {
   need_ = ComputeNeed();
   // Checked once here rather than in every Allows(EndString).
-  if (need_ == Need::kStringByte) string_is_utf8_ = dsl::IsValidUtf8(stack_.back().text);
+  if (need_ == Need::kStringByte) {
+    const Frame& f = stack_.back();
+    string_is_valid_ = ValidStringArg(f.op, f.args.size(), f.text);
+  }
 }
 
 Need PrefixParser::ComputeNeed() const {

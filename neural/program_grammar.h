@@ -49,8 +49,15 @@ enum class Need : uint8_t {
   kCase,           // a case
   kBoundary,       // Start or End
   kDelimiter,      // a delimiter
-  kStringByte,     // a byte, or EndString once the bytes are valid UTF-8
-  kSource,         // a column, or a non-constant operator (Compose)
+  kStringByte,     // a byte, or EndString once the bytes are a valid argument
+                   // (UTF-8 text, a decimal constant, a number format code)
+  kSource,         // a column, or an operator giving what the frame reads
+  kMark,           // a decimal mark (ReadNumber)
+  kScale,          // a non-zero integer in -kMaxScale..kMaxScale
+  kRounding,       // a rounding mode
+  kBinEdge,        // Low, High or HighInclusive
+  kMarks,          // number marks (Format)
+  kSign,           // a sign style
   kNothing,        // after EOS
 };
 
@@ -119,7 +126,7 @@ class PrefixParser {
   std::optional<dsl::MatchLiteral> literal_;  // a literal being read
   int literal_slots_ = 0;                     // of its column, regex, count
   Need need_ = Need::kProgramStart;
-  bool string_is_utf8_ = true;  // the string being read is valid UTF-8
+  bool string_is_valid_ = true;  // the string being read is a valid argument
   int length_ = 0;
 };
 

@@ -50,7 +50,7 @@ std::vector<int> EncodeRow(absl::Span<const std::string> cells, int max_chars) {
 
 namespace {
 
-constexpr int kNumKinds = static_cast<int>(TokenKind::kByte) + 1;
+constexpr int kNumKinds = static_cast<int>(TokenKind::kSign) + 1;  // the last kind
 // Integers cover every position, index and count the DSL allows.
 constexpr int kMinInteger = -std::max(dsl::kMaxPosition, dsl::kMaxIndex);
 constexpr int kMaxInteger = std::max({dsl::kMaxPosition, dsl::kMaxIndex, dsl::kMaxMatchCount});
@@ -103,6 +103,24 @@ ProgramVocab::ProgramVocab(int max_columns)
   }
   for (int i = kMinInteger; i <= kMaxInteger; ++i) Add(TokenKind::kInteger, i, absl::StrCat(i));
   for (int b = 0; b < 256; ++b) Add(TokenKind::kByte, b, ByteName(b));
+  // The number operators' named arguments; prefixes keep equal names apart.
+  for (int m = 0; m < dsl::kNumDecimalMarks; ++m) {
+    Add(TokenKind::kMark, m,
+        absl::StrCat("read:", ToAbsl(dsl::DecimalMarkName(static_cast<dsl::DecimalMark>(m)))));
+  }
+  for (int m = 0; m < dsl::kNumRoundingModes; ++m) {
+    Add(TokenKind::kRounding, m, std::string(dsl::RoundingName(static_cast<dsl::RoundingMode>(m))));
+  }
+  for (int e = 0; e < dsl::kNumBinEdges; ++e) {
+    Add(TokenKind::kBinEdge, e, std::string(dsl::BinEdgeName(static_cast<dsl::BinEdge>(e))));
+  }
+  for (int m = 0; m < dsl::kNumNumberMarks; ++m) {
+    Add(TokenKind::kMarks, m,
+        absl::StrCat("marks:", ToAbsl(dsl::NumberMarksName(static_cast<dsl::NumberMarks>(m)))));
+  }
+  for (int st = 0; st < dsl::kNumSignStyles; ++st) {
+    Add(TokenKind::kSign, st, std::string(dsl::SignName(static_cast<dsl::SignStyle>(st))));
+  }
 }
 
 void ProgramVocab::Add(TokenKind kind, int value, std::string name) {
@@ -190,8 +208,22 @@ absl::Status Writer::Arg(const dsl::Arg& a) {
     case dsl::ArgKind::kDelimiter:
       return Emit(TokenKind::kDelimiter, static_cast<unsigned char>(a.delimiter()));
     case dsl::ArgKind::kString:
+    case dsl::ArgKind::kDecimal:
+    case dsl::ArgKind::kFormat:
       for (unsigned char c : a.text()) FS_RETURN_IF_ERROR(Emit(TokenKind::kByte, c));
       return Emit(TokenKind::kEndString);
+    case dsl::ArgKind::kScale:
+      return Emit(TokenKind::kInteger, a.raw_value());
+    case dsl::ArgKind::kMark:
+      return Emit(TokenKind::kMark, a.raw_value());
+    case dsl::ArgKind::kRounding:
+      return Emit(TokenKind::kRounding, a.raw_value());
+    case dsl::ArgKind::kBinEdge:
+      return Emit(TokenKind::kBinEdge, a.raw_value());
+    case dsl::ArgKind::kMarks:
+      return Emit(TokenKind::kMarks, a.raw_value());
+    case dsl::ArgKind::kSign:
+      return Emit(TokenKind::kSign, a.raw_value());
   }
   return absl::InternalError("unknown argument kind");
 }

@@ -18,7 +18,8 @@
 //   modification          Op arg* (column | inner expression)
 //   ConstStr(s)           ConstStr byte* EndString
 //
-// The column is always written (x1 too), and a string argument is its UTF-8
+// The column is always written (x1 too), and a string argument (ConstStr's
+// text, a decimal constant as written, a number format code) is its UTF-8
 // bytes followed by EndString, so that every prefix has one reading.
 //
 // Example:
@@ -87,8 +88,13 @@ enum class TokenKind : uint8_t {
   kCase,       // value: dsl::Case
   kBoundary,   // value: dsl::Boundary
   kDelimiter,  // value: the delimiter character
-  kInteger,    // value: a position, index or count
+  kInteger,    // value: a position, index, count or power of ten
   kByte,       // value: one byte (0..255) of a string argument
+  kMark,       // value: dsl::DecimalMark (ReadNumber)
+  kRounding,   // value: dsl::RoundingMode (Round)
+  kBinEdge,    // value: dsl::BinEdge (Bin)
+  kMarks,      // value: dsl::NumberMarks (Format)
+  kSign,       // value: dsl::SignStyle (Format)
 };
 
 struct ProgramToken {
