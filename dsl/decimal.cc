@@ -462,7 +462,7 @@ std::string FormatDecimal(const Decimal& value, const NumberFormat& f) {
           .value_or(value);
   std::string int_part, frac;
   SplitDigits(v, &int_part, &frac);
-  while (frac.size() > static_cast<size_t>(min_decimals) && frac.back() == '0') {
+  while (!f.keep_scale && frac.size() > static_cast<size_t>(min_decimals) && frac.back() == '0') {
     frac.pop_back();
   }
   frac.resize(std::max(frac.size(), static_cast<size_t>(min_decimals)), '0');

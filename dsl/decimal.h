@@ -184,6 +184,10 @@ struct NumberFormat {
   SignStyle sign = SignStyle::kMinusOnly;
   std::string prefix;  // after the sign: "$" gives "-$5"
   std::string suffix;  // before a closing parenthesis: " kg", "%"
+  // Show the decimals the value carries, trailing zeros included (2.50 as
+  // "2.50", 7.5 as "7.5"), at least min_decimals, at most max_decimals;
+  // when false, trailing zeros are dropped down to min_decimals.
+  bool keep_scale = false;
 };
 
 // Field by field: two formats are equal when every field is.
@@ -192,7 +196,7 @@ inline bool operator==(const NumberFormat& a, const NumberFormat& b) {
          a.min_integer_digits == b.min_integer_digits &&
          a.grouping == b.grouping && a.group_mark == b.group_mark &&
          a.decimal_mark == b.decimal_mark && a.sign == b.sign &&
-         a.prefix == b.prefix && a.suffix == b.suffix;
+         a.prefix == b.prefix && a.suffix == b.suffix && a.keep_scale == b.keep_scale;
 }
 inline bool operator!=(const NumberFormat& a, const NumberFormat& b) {
   return !(a == b);
@@ -202,7 +206,8 @@ inline bool operator!=(const NumberFormat& a, const NumberFormat& b) {
 //
 // The text of `value` in format `f`: rounded half away from zero to
 // f.max_decimals (max(min, max) is used), trailing fraction zeros dropped
-// down to f.min_decimals, grouped and signed as `f` says. A value that
+// down to f.min_decimals unless f.keep_scale, grouped and signed as `f`
+// says. A value that
 // rounds to zero has no sign ("-0.001" with 2 decimals is "0.00").
 //
 // Example:

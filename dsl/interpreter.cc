@@ -183,8 +183,11 @@ Decimal BinUnit(const Decimal& width, const Decimal& offset) {
   return *Decimal::FromParts(false, 1, -places);
 }
 
-std::optional<Decimal> Bin(const Decimal& x, BinEdge edge, const Decimal& width,
-                           const Decimal& offset) {
+}  // namespace
+
+std::optional<Decimal> BinEdgeOf(const Decimal& x, BinEdge edge, const Decimal& width,
+                                 const Decimal& offset) {
+  if (width.IsZero() || width.negative()) return std::nullopt;
   const std::optional<Decimal> shifted = x.Subtract(offset);
   if (!shifted) return std::nullopt;
   const std::optional<Decimal> floor = shifted->RoundToMultiple(width, RoundingMode::kFloor);
@@ -195,6 +198,8 @@ std::optional<Decimal> Bin(const Decimal& x, BinEdge edge, const Decimal& width,
   if (!high || edge == BinEdge::kHigh) return high;
   return high->Subtract(BinUnit(width, offset));
 }
+
+namespace {
 
 // Applies the number-to-number operator `e` to `x`.
 std::optional<Decimal> ApplyNumber(const Expr& e, const Decimal& x) {
@@ -210,7 +215,7 @@ std::optional<Decimal> ApplyNumber(const Expr& e, const Decimal& x) {
       const std::optional<Decimal> width = a[1].decimal();
       const std::optional<Decimal> offset = a[2].decimal();
       if (!width || !offset || width->IsZero() || width->negative()) return std::nullopt;
-      return Bin(x, a[0].bin_edge(), *width, *offset);
+      return BinEdgeOf(x, a[0].bin_edge(), *width, *offset);
     }
     default: return std::nullopt;
   }

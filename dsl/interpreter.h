@@ -19,8 +19,9 @@ using Row = std::vector<std::string>;
 //
 // Runs `program` on one row of inputs. Returns the output text, or nullopt
 // ("no output", FlashFill's bottom) when no Switch case holds, the program
-// reads a column past the end of `row`, or a cell it reads is not valid
-// UTF-8. Total: never throws, crashes or hangs, on any program (valid or
+// reads a column past the end of `row`, a cell it reads is not valid
+// UTF-8, a ReadNumber finds no number at its index, or a number operator
+// leaves Decimal's range (docs/dsl.md, "Numbers"). Total: never throws, crashes or hangs, on any program (valid or
 // not) and any input. Thread-safe.
 //
 // Example:
@@ -30,6 +31,14 @@ std::optional<std::string> Evaluate(const Program& program, absl::Span<const std
 
 // The output of one expression on `row`, with the same "no output" cases.
 std::optional<std::string> EvaluateExpr(const Expr& expr, absl::Span<const std::string> row);
+
+// The edge `edge` of the bin of width `width` (> 0) and offset `offset` that
+// holds `x`: Low is offset + width * floor((x - offset) / width), High is
+// Low + width, HighInclusive is High minus the unit of the last decimal
+// place of width and offset (1 for whole numbers). What Bin() computes;
+// nullopt when a value leaves Decimal's range.
+std::optional<Decimal> BinEdgeOf(const Decimal& x, BinEdge edge, const Decimal& width,
+                                 const Decimal& offset);
 
 // Whether every literal of `condition` holds on `row`; nullopt when a
 // literal reads a missing or non-UTF-8 cell.

@@ -87,7 +87,7 @@ enum class Part { kPrefix, kInteger, kFraction, kSuffix };
 
 absl::StatusOr<NumberFormat> ParseNumberFormat(std::string_view code) {
   if (code.empty()) return absl::InvalidArgumentError("empty format code");
-  if (code == "General") return ParseNumberFormat("0.*");
+  if (code == "General") return ParseNumberFormat("0.###" + std::string(kMaxFormatPlaceholders - 3, '#'));
   std::optional<std::vector<std::string_view>> chars = SplitUtf8(code);
   if (!chars) return absl::InvalidArgumentError("format code is not valid UTF-8");
   const std::vector<std::string_view>& cs = *chars;
@@ -124,6 +124,7 @@ absl::StatusOr<NumberFormat> ParseNumberFormat(std::string_view code) {
     if (c == "*" && part == Part::kFraction) {
       // flashsynth's extension: every decimal the value has (up to 100).
       seen_star = true;
+      f.keep_scale = true;
       f.max_decimals = kMaxFormatPlaceholders;
       ++frac_placeholders;
       continue;
@@ -236,13 +237,15 @@ std::string NumberFormatCode(const NumberFormat& f) {
   const int min_decimals = std::max(f.min_decimals, 0);
   const int max_decimals = std::max(f.max_decimals, min_decimals);
   std::string fraction;
-  if (max_decimals == kMaxFormatPlaceholders && min_decimals < kMaxFormatPlaceholders) {
+  if (f.keep_scale && min_decimals < kMaxFormatPlaceholders) {
     fraction = "." + std::string(min_decimals, '0') + "*";
   } else if (max_decimals > 0) {
     fraction = "." + std::string(min_decimals, '0') +
                std::string(max_decimals - min_decimals, '#');
   }
-  return quote(f.prefix) + integer + fraction + quote(f.suffix);
+  const std::string code = quote(f.prefix) + integer + fraction + quote(f.suffix);
+  if (code == "0.###" + std::string(kMaxFormatPlaceholders - 3, '#')) return "General";
+  return code;
 }
 
 }  // namespace flashsynth::dsl

@@ -30,11 +30,14 @@ inline constexpr int kMaxFormatPlaceholders = 100;
 //     every '0' must come before every '#'.
 //   - ',' between two integer placeholders turns on Grouping::kWestern.
 //   - '.' starts the fraction; it needs at least one placeholder after it.
-//   - flashsynth's extensions: '*' at the end of the fraction shows every
-//     decimal the value has (up to kMaxFormatPlaceholders): "0.*" shows
-//     7.5 as "7.5" and 0.032 as "0.032", "0.00*" at least two decimals;
-//     "General" is "0.*". Group marks after a group of two ("#,##,##0")
-//     mean Indian grouping (12,34,567); a spreadsheet groups that in 3s.
+//   - flashsynth's extensions: '*' at the end of the fraction shows the
+//     decimals the value carries, trailing zeros included (keep_scale, up
+//     to kMaxFormatPlaceholders): "0.*" shows 7.5 as "7.5", 2.50 as
+//     "2.50" and 3.2E-2 as "0.032"; "0.00*" at least two decimals.
+//     "General" is the spreadsheet's: every decimal but trailing zeros
+//     ("0.###..." with kMaxFormatPlaceholders '#'s; 2.50 shows "2.5").
+//     Group marks after a group of two ("#,##,##0") mean Indian grouping
+//     (12,34,567); a spreadsheet groups that in 3s.
 //   - Literal text before the first placeholder is the prefix, after the
 //     last one the suffix: "..." quoted text, a backslash-escaped single
 //     character (\% is a literal '%'), and unquoted $ € £ ¥ ₹ - + ( ) :
@@ -69,7 +72,8 @@ absl::StatusOr<NumberFormat> ParseNumberFormat(std::string_view code);
 // "00,000"), max(min_integer_digits, 6) with Indian ("#,##,##0"), or
 // min_integer_digits '0's without ("00000", or "#" for 0), then '.',
 // min_decimals '0's and the rest up to max_decimals '#'s ('*' when
-// max_decimals is kMaxFormatPlaceholders and min_decimals less); the
+// keep_scale and min_decimals is below kMaxFormatPlaceholders; "General"
+// for exactly General's fields); the
 // prefix and suffix quoted ("\"$\"", "\" pts\""), a '"' in them written
 // as \". ParseNumberFormat(NumberFormatCode(f)) == f for every f that
 // ParseNumberFormat returns. Fields the subset cannot say are normalised,

@@ -188,6 +188,11 @@ NumberFormat Fmt(int min_int, int min_dec, int max_dec, Grouping g,
   return f;
 }
 
+NumberFormat KeepScale(NumberFormat f) {
+  f.keep_scale = true;
+  return f;
+}
+
 struct CodeCase {
   NumberFormat format;
   std::string_view code;
@@ -210,8 +215,9 @@ TEST(NumberFormatCodeTest, WritesCanonicalCodesThatReadBackEqual) {
       {Fmt(7, 0, 0, Grouping::kWestern), "0,000,000"},
       {Fmt(1, 0, 0, Grouping::kIndian), "#,##,##0"},
       {Fmt(7, 0, 0, Grouping::kIndian), "00,00,000"},
-      {Fmt(1, 0, kMaxFormatPlaceholders, Grouping::kNone), "0.*"},
-      {Fmt(1, 2, kMaxFormatPlaceholders, Grouping::kWestern), "#,##0.00*"},
+      {KeepScale(Fmt(1, 0, kMaxFormatPlaceholders, Grouping::kNone)), "0.*"},
+      {KeepScale(Fmt(1, 2, kMaxFormatPlaceholders, Grouping::kWestern)), "#,##0.00*"},
+      {Fmt(1, 0, kMaxFormatPlaceholders, Grouping::kNone), "General"},
       {Fmt(1, 2, 2, Grouping::kWestern, "$"), "\"$\"#,##0.00"},
       {Fmt(1, 1, 1, Grouping::kNone, "", " pts"), "0.0\" pts\""},
       {Fmt(1, 0, 0, Grouping::kNone, "\"", "a\"b"), "\\\"0\"a\"\\\"\"b\""},
@@ -236,6 +242,32 @@ TEST(NumberFormatCodeTest, NormalisesWhatTheSubsetCannotSay) {
   EXPECT_EQ(NumberFormatCode(Fmt(-3, -1, -1, Grouping::kNone)), "#");
 }
 
+TEST(ParseNumberFormatTest, StarKeepsTheValuesDecimalsAndGeneralDropsTrailingZeros) {
+  const absl::StatusOr<NumberFormat> star = ParseNumberFormat("0.*");
+  const absl::StatusOr<NumberFormat> general = ParseNumberFormat("General");
+  const absl::StatusOr<NumberFormat> two = ParseNumberFormat("#,##0.00*");
+  ASSERT_TRUE(star.ok() && general.ok() && two.ok());
+  EXPECT_TRUE(star->keep_scale);
+  EXPECT_FALSE(general->keep_scale);
+  const struct {
+    const char* value;
+    std::string star, general, two;
+  } cases[] = {
+      {"2.50", "2.50", "2.5", "2.50"},
+      {"7.5", "7.5", "7.5", "7.50"},
+      {"0.032", "0.032", "0.032", "0.032"},
+      {"1234.5678", "1234.5678", "1234.5678", "1,234.5678"},
+      {"75E2", "7500", "7500", "7,500.00"},
+      {"-0.00", "0.00", "0", "0.00"},
+  };
+  for (const auto& c : cases) {
+    const Decimal v = *ParseDecimal(c.value, NumberReading{});
+    EXPECT_EQ(FormatDecimal(v, *star), c.star) << c.value;
+    EXPECT_EQ(FormatDecimal(v, *general), c.general) << c.value;
+    EXPECT_EQ(FormatDecimal(v, *two), c.two) << c.value;
+  }
+}
+
 TEST(NumberFormatTest, EqualityComparesEveryField) {
   const NumberFormat a = Fmt(1, 2, 2, Grouping::kWestern, "$");
   NumberFormat b = a;
@@ -244,6 +276,9 @@ TEST(NumberFormatTest, EqualityComparesEveryField) {
   EXPECT_TRUE(a != b);
   b = a;
   b.sign = SignStyle::kAlways;
+  EXPECT_FALSE(a == b);
+  b = a;
+  b.keep_scale = true;
   EXPECT_FALSE(a == b);
 }
 

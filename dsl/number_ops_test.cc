@@ -147,6 +147,10 @@ TEST(FormatTest, WritesTheNumberAsTheCodeMarksAndSignSay) {
       {"Format(\"0.0\", Dot, Minus, ReadNumber(Dot, 1))", "0.05", "0.1"},
       {"Format(\"0.00*\", Dot, Minus, ReadNumber(Dot, 1))", "3", "3.00"},
       {"Format(\"0.00*\", Dot, Minus, ReadNumber(Dot, 1))", "3.14159", "3.14159"},
+      {"Format(\"0.*\", Dot, Minus, ReadNumber(Dot, 1))", "$12.50", "12.50"},
+      {"Format(\"General\", Dot, Minus, ReadNumber(Dot, 1))", "$12.50", "12.5"},
+      {"Format(\"0.*\", Dot, Minus, Scale(-2, ReadNumber(Dot, 1)))", "250", "2.50"},
+      {"Format(\"0.*\", Dot, Minus, Round(Nearest, 0.05, ReadNumber(Dot, 1)))", "12.62", "12.60"},
       {"Format(\"0.0 \\\"kg\\\"\", Dot, Minus, ReadNumber(Dot, 1))", "72.456", "72.5 kg"},
       {"Format(\"0\", Dot, Minus, ReadNumber(Dot, 1))", "", std::nullopt},
   });

@@ -583,6 +583,48 @@ absl::StatusOr<int> Width(const dsl::Program& a, const dsl::Program& b,
   return static_cast<int>(inputs[0].size());
 }
 
+// Step 2b, for programs with number operators (which Z3 does not encode):
+// each digit run of each read cell replaced by numbers that rounding,
+// binning and formats treat differently: halves and other fractions, a
+// sign, a multiple of 5 and 10 (a bin's edge), one digit more and less,
+// and zero.
+std::optional<Distinction> SearchNumberEdits(const dsl::Program& a, const dsl::Program& b,
+                                             const std::vector<dsl::Row>& inputs,
+                                             const std::set<int>& read) {
+  static constexpr std::string_view kFractions[] = {".5", ".25", ".05", ".999", ".0"};
+  for (const dsl::Row& example : inputs) {
+    for (int column : read) {
+      const auto c = static_cast<size_t>(column);
+      if (c >= example.size()) continue;
+      const std::string& cell = example[c];
+      for (size_t i = 0; i < cell.size();) {
+        if (cell[i] < '0' || cell[i] > '9') {
+          ++i;
+          continue;
+        }
+        size_t j = i;
+        while (j < cell.size() && cell[j] >= '0' && cell[j] <= '9') ++j;
+        const std::string digits = cell.substr(i, j - i);
+        std::vector<std::string> variants;
+        for (std::string_view f : kFractions) variants.push_back(digits + std::string(f));
+        variants.push_back("-" + digits);
+        variants.push_back(digits.substr(0, digits.size() - 1) + "0");
+        variants.push_back(digits.substr(0, digits.size() - 1) + "5");
+        variants.push_back(digits + "0");
+        variants.push_back(digits.size() > 1 ? digits.substr(1) : "0");
+        variants.push_back("0");
+        for (const std::string& v : variants) {
+          dsl::Row row = example;
+          row[c] = cell.substr(0, i) + v + cell.substr(j);
+          if (auto d = Separates(a, b, row, FoundBy::kMutation)) return d;
+        }
+        i = j;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 absl::StatusOr<Distinction> Distinguish(const dsl::Program& a, const dsl::Program& b,
@@ -597,6 +639,15 @@ absl::StatusOr<Distinction> Distinguish(const dsl::Program& a, const dsl::Progra
   }
   const std::set<int> read = ColumnsRead(a, b);
   if (auto d = SearchMutations(a, b, inputs, read, end)) return *d;
+  const absl::Status encodable = internal::CheckEncodable(a).ok() ? internal::CheckEncodable(b)
+                                                                  : internal::CheckEncodable(a);
+  if (!encodable.ok()) {
+    // Numbers: the interpreter tries the values rounding and formats turn on.
+    if (auto d = SearchNumberEdits(a, b, inputs, read)) return *d;
+    return absl::UnimplementedError(absl::StrCat(
+        encodable.message(), "; no row tried separates the programs, and without Z3 nothing "
+                             "proves that none does"));
+  }
   // Steps 3 and 4 on a worker thread: Z3 does not always honour its timeout.
   return internal::RunBefore<Distinction>(
       end, [q = Search{a, b, inputs, width, read, options, end}](z3::context& ctx) {

@@ -18,6 +18,11 @@
 //      of digits or letters, a character that either program mentions (a
 //      Switch condition's delimiter, a GetUpto's, a constant's) inserted.
 //      A fixed number of rounds per example, seeded, so reproducible;
+//      Programs with number operators (which Z3 does not encode) then get
+//      each digit run of the examples replaced by values that rounding,
+//      bins and formats treat differently (12 -> 12.5, 12.25, -12, 10, 15,
+//      120, 2, 0); when none separates them the search stops there with
+//      kUnimplemented (nothing can prove them equivalent);
 //   3. Z3, once per distinct shape of the examples: the cells that either
 //      program reads become variables confined to the example's run
 //      structure (each run: 1 to its length + kShapeSlack characters of its
@@ -92,7 +97,8 @@ struct Distinction {
 // proves there is none within the bound (documented at Verdict).
 // kInvalidArgument when a program fails dsl::Validate() or the rows differ
 // in width; kUnimplemented for a character whose case mapping depends on
-// context (the Z3 steps only); kDeadlineExceeded when options.timeout runs
+// context (the Z3 steps only), and for programs with number operators when
+// the interpreter-based steps find no row; kDeadlineExceeded when options.timeout runs
 // out before either answer; kInternal when Z3's row does not separate the
 // programs in the interpreter (an encoding bug). Thread-safe (one
 // z3::context per call); deterministic apart from where the budget runs out.

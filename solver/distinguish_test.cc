@@ -208,3 +208,56 @@ TEST(DistinguishTest, RejectsInvalidProgramsAndRaggedRows) {
 
 }  // namespace
 }  // namespace flashsynth::solver
+
+namespace flashsynth::solver {
+namespace {
+
+// Number programs: no Z3 encoding, so the interpreter tells them apart.
+TEST(DistinguishNumbersTest, FindsRowsThatRoundingAndFormatsTreatDifferently) {
+  const struct {
+    const char* a;
+    const char* b;
+    std::vector<dsl::Row> examples;
+  } cases[] = {
+      // 120 rounds to 120 both ways; 125 or 121 does not.
+      {R"(Concat(Format("0", Dot, Minus, Round(Nearest, 10, ReadNumber(Dot, 1)))))",
+       R"(Concat(Format("0", Dot, Minus, Round(Nearest, 5, ReadNumber(Dot, 1)))))", {{"120"}}},
+      // Whole numbers look the same in both formats.
+      {R"(Concat(Format("0", Dot, Minus, ReadNumber(Dot, 1))))",
+       R"(Concat(Format("0.*", Dot, Minus, ReadNumber(Dot, 1))))", {{"57"}, {"$12"}}},
+      // A bin's edge: Ceiling keeps it, High moves to the next one.
+      {R"(Concat(Format("0", Dot, Minus, Round(Ceiling, 10, ReadNumber(Dot, 1)))))",
+       R"(Concat(Format("0", Dot, Minus, Bin(High, 10, 0, ReadNumber(Dot, 1)))))", {{"147"}}},
+      // The sign: toward zero and floor differ on negatives only.
+      {R"(Concat(Format("0", Dot, Minus, Round(TowardZero, 1, ReadNumber(Dot, 1)))))",
+       R"(Concat(Format("0", Dot, Minus, Round(Floor, 1, ReadNumber(Dot, 1)))))", {{"7.5"}}},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(std::string(c.a) + " vs " + c.b);
+    const dsl::Program a = P(c.a), b = P(c.b);
+    for (const dsl::Row& e : c.examples) ASSERT_EQ(dsl::Evaluate(a, e), dsl::Evaluate(b, e));
+    absl::StatusOr<Distinction> d = Distinguish(a, b, c.examples, SolverOptions());
+    ASSERT_TRUE(d.ok()) << d.status();
+    EXPECT_EQ(d->verdict, Verdict::kDistinguished);
+    EXPECT_EQ(d->found_by, FoundBy::kMutation);
+    EXPECT_EQ(d->output_a, dsl::Evaluate(a, d->input));
+    EXPECT_EQ(d->output_b, dsl::Evaluate(b, d->input));
+    EXPECT_NE(d->output_a, d->output_b);
+  }
+}
+
+TEST(DistinguishNumbersTest, SaysWhyItCannotProveNumberProgramsEquivalent) {
+  // Round(Nearest, 1) then "0" is what "0" does alone.
+  const dsl::Program a = P(R"(Concat(Format("0", Dot, Minus, ReadNumber(Dot, 1))))");
+  const dsl::Program b =
+      P(R"(Concat(Format("0", Dot, Minus, Round(Nearest, 1, ReadNumber(Dot, 1)))))");
+  absl::StatusOr<Distinction> d = Distinguish(a, b, {{"12.5"}}, SolverOptions());
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.status().code(), absl::StatusCode::kUnimplemented);
+  EXPECT_NE(d.status().message().find("no Z3 encoding of the number operators"),
+            absl::string_view::npos)
+      << d.status();
+}
+
+}  // namespace
+}  // namespace flashsynth::solver

@@ -100,6 +100,7 @@ absl::StatusOr<std::optional<std::string>> EvaluateWithZ3(const dsl::Program& pr
                                                           const SolverOptions& options,
                                                                 CellEncoding cells) {
   FS_RETURN_IF_ERROR(dsl::Validate(program));
+  FS_RETURN_IF_ERROR(internal::CheckEncodable(program));
   // On a worker thread, like every solver call: it returns by its timeout.
   return internal::RunBefore<std::optional<std::string>>(
       absl::Now() + options.timeout,

@@ -73,3 +73,19 @@ TEST(EncodeTest, AgreesWithTheInterpreterOnSampledPrograms) {
 
 }  // namespace
 }  // namespace flashsynth::solver
+
+namespace flashsynth::solver {
+namespace {
+
+TEST(EvaluateWithZ3NumbersTest, RefusesNumberOperatorsWithTheReason) {
+  absl::StatusOr<dsl::Program> p =
+      dsl::Parse(R"(Concat(ConstStr("$"), Format("0.00", Dot, Minus, ReadNumber(Dot, 1))))");
+  ASSERT_TRUE(p.ok()) << p.status();
+  absl::StatusOr<std::optional<std::string>> out = EvaluateWithZ3(*p, {"12.5"}, SolverOptions());
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kUnimplemented);
+  EXPECT_NE(out.status().message().find("Format"), absl::string_view::npos) << out.status();
+}
+
+}  // namespace
+}  // namespace flashsynth::solver

@@ -646,6 +646,7 @@ absl::StatusOr<std::optional<dsl::Program>> FillHoles(const Sketch& sketch,
                                                       const std::vector<std::string>& outputs,
                                                       const SolverOptions& options) {
   FS_RETURN_IF_ERROR(dsl::Validate(sketch.program));
+  FS_RETURN_IF_ERROR(internal::CheckEncodable(sketch.program));
   FS_RETURN_IF_ERROR(CheckExamples(inputs, outputs, options.max_length));
   const absl::Time end = absl::Now() + options.timeout;
   // On a worker thread: Z3's preprocessing does not always honour a timeout.

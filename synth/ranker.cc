@@ -9,10 +9,58 @@ using dsl::Arg;
 using dsl::Expr;
 using dsl::Op;
 
+namespace {
+
+// The number expression below a Format, and the read below any steps.
+const Expr* NumberBelow(const Expr& e) { return e.op() == Op::kFormat ? e.inner() : nullptr; }
+const Expr* ReadBelow(const Expr* e) {
+  while (e != nullptr && e->op() != Op::kReadNumber) e = e->inner();
+  return e;
+}
+
+// A Concat that shows one value rounded twice to the same step ("20-30"
+// from 25 as Floor and Ceiling to 10) writes the two edges of a bin: Bin's
+// Low and High (or HighInclusive) with one offset, which differ from
+// rounding on the bin's edges (20 gives "20-30", not "20-20"). Each Round
+// in such a group, and each Bin with another offset than the first Bin's,
+// is charged kRangeCharge.
+constexpr double kRangeCharge = 1.5;
+
+double RangeCharge(const std::vector<Expr>& body) {
+  std::vector<const Expr*> steps;  // Round and Bin below the Formats
+  for (const Expr& e : body) {
+    const Expr* n = NumberBelow(e);
+    if (n != nullptr && (n->op() == Op::kRound || n->op() == Op::kBin) && n->inner() != nullptr &&
+        ReadBelow(n) != nullptr) {
+      steps.push_back(n);
+    }
+  }
+  double charge = 0;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const Expr* first_bin = nullptr;
+    bool grouped = false;
+    for (size_t j = 0; j < steps.size(); ++j) {
+      const bool same = *steps[j]->inner() == *steps[i]->inner() && steps[j]->arg(1) == steps[i]->arg(1);
+      if (!same) continue;
+      if (j != i) grouped = true;
+      if (first_bin == nullptr && steps[j]->op() == Op::kBin) first_bin = steps[j];
+    }
+    if (!grouped) continue;
+    const Expr& n = *steps[i];
+    if (n.op() == Op::kRound || (first_bin != nullptr && !(n.arg(2) == first_bin->arg(2)))) {
+      charge += kRangeCharge;
+    }
+  }
+  return charge;
+}
+
+}  // namespace
+
 double Ranker::ScoreProgram(const dsl::Program& program) const {
   double score = 0;
   for (const dsl::Branch& branch : program.branches()) {
     for (const Expr& e : branch.body) score += ScoreExpr(e);
+    score -= RangeCharge(branch.body);
   }
   if (program.is_switch()) {
     // Every case must earn its place: a Switch is a last resort.
@@ -68,6 +116,64 @@ double ConstCost(const std::string& s) {
   return cost;
 }
 
+// Steps users round to: powers of ten first, then 5 and 2.5 times them.
+double StepCost(const Arg& step) {
+  const std::string& t = step.text();
+  const size_t first = t.find_first_not_of("0.-");
+  if (first == std::string::npos) return 0.5;
+  switch (t[first]) {
+    case '1': return 0.0;
+    case '5': return 0.15;
+    case '2': return 0.3;
+    default: return 0.5;
+  }
+}
+
+double RoundingCost(dsl::RoundingMode m) {
+  switch (m) {
+    case dsl::RoundingMode::kHalfAwayFromZero: return 0.0;
+    case dsl::RoundingMode::kFloor: return 0.2;
+    case dsl::RoundingMode::kCeiling: return 0.2;
+    case dsl::RoundingMode::kTowardZero: return 0.4;
+    case dsl::RoundingMode::kAwayFromZero: return 0.4;
+    case dsl::RoundingMode::kHalfEven: return 0.5;
+  }
+  return 1.0;
+}
+
+// Plain formats first, then grouping, padding, other marks and signs.
+// A value rounded to a step is shown with the step's decimals ("4.0" for
+// 4.04 to 0.1), so "0.*" over Round or Bin costs a little more.
+double FormatCost(const Expr& e) {
+  const std::vector<Arg>& a = e.args();
+  const std::string& code = a[0].text();
+  const bool as_written = code.find('*') != std::string::npos;
+  const bool general = code == "General";
+  const bool grouped = code.find(',') != std::string::npos;
+  const bool padded = !general && code.find("00") != std::string::npos && code.find('.') != 1;
+  // Fixed decimals when the examples all show the same count (a column of
+  // prices shows "2.50"), but a whole number as it is ("57" keeps "57.5"
+  // on a row that has it): fixed d > 0, General, as written, fixed 0.
+  const size_t point = code.find('.');
+  const bool fixed_zero = !as_written && !general && point == std::string::npos;
+  double cost = 0.4;
+  cost += as_written ? 0.12 : general ? 0.1 : fixed_zero ? 0.15 : 0.05;
+  if ((as_written || general) && e.inner() != nullptr &&
+      (e.inner()->op() == Op::kRound || e.inner()->op() == Op::kBin)) {
+    cost += 0.1;
+  }
+  if (grouped) cost += 0.1;
+  if (padded) cost += grouped ? 0.8 : 0.3;  // "0,000" is rare
+  if (a[1].marks() != dsl::NumberMarks::kDot) cost += 0.8;
+  if (a[2].sign() != dsl::SignStyle::kMinusOnly) cost += 0.3;
+  return cost;
+}
+
+double ScaleCost(int k) {
+  const int m = std::abs(k);
+  return 0.5 + (m == 2 || m == 3 ? 0.1 : m == 6 ? 0.3 : 0.4);
+}
+
 double ExprCost(const Expr& e) {
   const std::vector<Arg>& a = e.args();
   switch (e.op()) {
@@ -91,6 +197,15 @@ double ExprCost(const Expr& e) {
     case Op::kSubstituteAll: return 1.6 + TypeCost(a[0].type());
     case Op::kRemove: return 1.8 + TypeCost(a[0].type()) + IndexCost(a[1].number());
     case Op::kRemoveAll: return 1.4 + TypeCost(a[0].type());
+    case Op::kReadNumber:
+      return 0.6 + IndexCost(a[1].number()) +
+             (a[0].mark() == dsl::DecimalMark::kDot ? 0.0 : a[0].mark() == dsl::DecimalMark::kComma ? 0.3 : 0.5);
+    case Op::kScale: return ScaleCost(a[0].number());
+    case Op::kRound: return 1.0 + RoundingCost(a[0].rounding()) + StepCost(a[1]);
+    case Op::kBin:
+      return 1.4 + (a[0].bin_edge() == dsl::BinEdge::kLow ? 0.0 : 0.1) + StepCost(a[1]) +
+             (a[2].text() == "0" ? 0.0 : 0.3);
+    case Op::kFormat: return FormatCost(e);
   }
   return 5.0;
 }

@@ -551,6 +551,82 @@ TEST(FillTest, AmbiguousRowsAreFlagged) {
   EXPECT_FALSE(filled[1].alternatives.empty());
 }
 
+// Number columns: the witness functions read, scale, round, bin and format.
+struct NumberLearnCase {
+  const char* family;
+  std::vector<Example> examples;
+  std::vector<dsl::Row> rows;
+  std::vector<std::string> want;  // the best program's output on each row
+};
+
+TEST(LearnNumbersTest, GeneralizesEachFamilyFromThreeExamples) {
+  const std::vector<NumberLearnCase> cases = {
+      {"round to decimals", {{{"12.345"}, "12.35"}, {{"7.1"}, "7.10"}, {{"0.996"}, "1.00"}},
+       {{"3.14159"}, {"-2.675"}}, {"3.14", "-2.68"}},
+      {"round to a step", {{{"48213"}, "48200"}, {{"1234"}, "1250"}, {{"77"}, "100"}},
+       {{"2398"}, {"24"}}, {"2400", "0"}},
+      {"scale", {{{"0.234"}, "23.4"}, {{"0.05"}, "5"}, {{"1.5"}, "150"}},
+       {{"0.0734"}, {"-0.1"}}, {"7.34", "-10"}},
+      {"grouping and fixed decimals",
+       {{{"4821"}, "4,821.00"}, {{"1234567.5"}, "1,234,567.50"}, {{"-56.1"}, "-56.10"}},
+       {{"1000000"}, {"0.5"}}, {"1,000,000.00", "0.50"}},
+      {"decimal comma", {{{"1234.5"}, "1.234,50"}, {{"7"}, "7,00"}, {{"-1500.25"}, "-1.500,25"}},
+       {{"99.999"}, {"1000000"}}, {"100,00", "1.000.000,00"}},
+      {"zero padding", {{{"57"}, "00057"}, {{"1234"}, "01234"}, {{"7"}, "00007"}},
+       {{"42"}, {"99999"}}, {"00042", "99999"}},
+      {"reading decorated numbers",
+       {{{"$1,234.50"}, "1234.5"}, {{"(75.00)"}, "-75"}, {{"3.2E-002"}, "0.032"}},
+       {{" 007.5 "}, {"$12,000"}}, {"7.5", "12000"}},
+      {"bins", {{{"147"}, "140-149"}, {{"83"}, "80-89"}, {{"200"}, "200-209"}},
+       {{"99"}, {"5"}}, {"90-99", "0-9"}},
+      {"mixed with text", {{{"2.718"}, "2.7 pts"}, {{"3.14159"}, "3.1 pts"}, {{"10"}, "10.0 pts"}},
+       {{"1.05"}, {"99.96"}}, {"1.1 pts", "100.0 pts"}},
+      {"thousands", {{{"4821"}, "$4.8K"}, {{"12500"}, "$12.5K"}, {{"999"}, "$1.0K"}},
+       {{"56789"}, {"100"}}, {"$56.8K", "$0.1K"}},
+      {"two numbers of a cell", {{{"3.14,1.41"}, "3.1 * 1.4"}, {{"2.5,10"}, "2.5 * 10.0"},
+                                 {{"0.05,7.77"}, "0.1 * 7.8"}},
+       {{"1,2"}, {"9.99,0.01"}}, {"1.0 * 2.0", "10.0 * 0.0"}},
+  };
+  for (const NumberLearnCase& c : cases) {
+    SCOPED_TRACE(c.family);
+    absl::StatusOr<LearnResult> r = Learn(c.examples, c.rows);
+    ASSERT_TRUE(r.ok()) << r.status();
+    ASSERT_TRUE(r->ok()) << r->failure_message;
+    ExpectConsistent(*r, c.examples);
+    const std::vector<FilledRow> filled = Fill(*r, c.rows);
+    for (size_t i = 0; i < c.rows.size(); ++i) {
+      EXPECT_EQ(filled[i].output, c.want[i]) << r->best().ToString();
+    }
+  }
+}
+
+TEST(LearnNumbersTest, StepsTheExamplesCannotTellApartMakeRowsAmbiguous) {
+  // 1234 -> 1230 is the nearest 10 and 10 rounded down; 1237 tells them
+  // apart, 1241 does not.
+  const std::vector<Example> examples = {{{"1234"}, "1230"}, {{"560"}, "560"}};
+  const std::vector<dsl::Row> rows = {{"1237"}, {"1241"}};
+  absl::StatusOr<LearnResult> r = Learn(examples, rows);
+  ASSERT_TRUE(r.ok() && r->ok());
+  const std::vector<FilledRow> filled = Fill(*r, rows);
+  EXPECT_TRUE(filled[0].ambiguous);
+  std::vector<std::string> outputs = filled[0].alternatives;
+  outputs.push_back(*filled[0].output);
+  EXPECT_THAT(outputs, ::testing::IsSupersetOf({"1240", "1230"}));
+  EXPECT_FALSE(filled[1].ambiguous);
+  EXPECT_EQ(filled[1].output, "1240");
+}
+
+TEST(LearnNumbersTest, ACellWithNoNumberGivesNoOutputNotZero) {
+  const std::vector<Example> examples = {{{"12.5"}, "13"}, {{"7.2"}, "7"}};
+  const std::vector<dsl::Row> rows = {{"n/a"}, {""}, {"9.5"}};
+  absl::StatusOr<LearnResult> r = Learn(examples, rows);
+  ASSERT_TRUE(r.ok() && r->ok());
+  const std::vector<FilledRow> filled = Fill(*r, rows);
+  EXPECT_EQ(filled[0].output, std::nullopt) << r->best().ToString();
+  EXPECT_EQ(filled[1].output, std::nullopt);
+  EXPECT_EQ(filled[2].output, "10");
+}
+
 TEST(FillTest, CandidatesAreDistinctOnTheRows) {
   const std::vector<Example> examples = {{{"ab cd"}, "ab"}};
   const std::vector<dsl::Row> rows = {{"ef gh"}, {"x1y2 zz"}, {"K9 q"}};

@@ -84,6 +84,41 @@ TEST_F(CliTest, LearnsFromTheExamplesAndFillsTheOtherRows) {
   }
 }
 
+// Number columns, one per family of docs/dsl.md's number operators.
+constexpr LearnCase kNumberCases[] = {
+    {"round to decimals", "price,rounded\n12.345,12.35\n7.1,7.10\n0.996,1.00\n3.14159,\n-2.675,\n",
+     "", "price,rounded\n12.345,12.35\n7.1,7.10\n0.996,1.00\n3.14159,3.14\n-2.675,-2.68\n"},
+    {"round to a step", "amount,nearest 50\n48213,48200\n1234,1250\n77,100\n2398,\n24,\n",
+     "", "amount,nearest 50\n48213,48200\n1234,1250\n77,100\n2398,2400\n24,0\n"},
+    {"scale", "fraction,percent\n0.234,23.4%\n0.05,5%\n1.5,150%\n0.0734,\n-0.1,\n",
+     "", "fraction,percent\n0.234,23.4%\n0.05,5%\n1.5,150%\n0.0734,7.34%\n-0.1,-10%\n"},
+    {"read and write formats",
+     "raw,amount\n\"$1,234.50\",\"1.234,50\"\n(75.00),\"-75,00\"\n3.2E-002,\"0,03\"\n"
+     "\" 007.5 \",\n\"$12,000\",\n",
+     "", "raw,amount\n\"$1,234.50\",\"1.234,50\"\n(75.00),\"-75,00\"\n3.2E-002,\"0,03\"\n"
+         " 007.5 ,\"7,50\"\n\"$12,000\",\"12.000,00\"\n"},
+    {"indian grouping", "amount,formatted\n12345678.9,\"\u20B91,23,45,679\"\n150000,\"\u20B91,50,000\"\n"
+                        "999,\u20B9999\n1234567,\n50.5,\n",
+     "", "amount,formatted\n12345678.9,\"\u20B91,23,45,679\"\n150000,\"\u20B91,50,000\"\n"
+         "999,\u20B9999\n1234567,\"\u20B912,34,567\"\n50.5,\u20B951\n"},
+    {"bins", "score,band\n147,140-149\n83,80-89\n200,200-209\n99,\n5,\n",
+     "", "score,band\n147,140-149\n83,80-89\n200,200-209\n99,90-99\n5,0-9\n"},
+    {"mixed with text", "amount,short\n4821,$4.8K\n12500,$12.5K\n999,$1.0K\n56789,\n100,\n",
+     "", "amount,short\n4821,$4.8K\n12500,$12.5K\n999,$1.0K\n56789,$56.8K\n100,$0.1K\n"},
+};
+
+TEST_F(CliTest, LearnsNumberColumnsOfEveryFamily) {
+  for (const LearnCase& c : kNumberCases) {
+    SCOPED_TRACE(c.name);
+    const std::string csv = Write("task.csv", c.csv);
+    Outcome o = Run("--engine symbolic " + std::string(c.args) + " " + csv);
+    EXPECT_EQ(o.exit_code, 0) << o.err;
+    EXPECT_EQ(o.out, c.filled) << o.err;
+    EXPECT_TRUE(Contains(o.err, "program: Concat(")) << o.err;
+    EXPECT_TRUE(Contains(o.err, "ReadNumber(")) << o.err;
+  }
+}
+
 TEST_F(CliTest, FillsTheShippedNamesExampleLikeTheQuickStart) {
   Outcome o = Run(std::string(FLASHSYNTH_SOURCE_DIR) + "/examples/names.csv");
   EXPECT_EQ(o.exit_code, 0) << o.err;

@@ -1,6 +1,9 @@
 #include "solver/internal/encoder.h"
 
 #include <algorithm>
+#include <string>
+
+#include "absl/strings/str_cat.h"
 
 namespace flashsynth::solver::internal {
 
@@ -310,6 +313,26 @@ Encoded ProgramEncoder::Encode(const dsl::Program& p,
     result.out = b_.Ite(holds, body.out, result.out);
   }
   return result;
+}
+
+namespace {
+const dsl::Expr* NumberOperator(const dsl::Expr& e) {
+  if (e.result() == dsl::ValueType::kNumber || e.op() == dsl::Op::kFormat) return &e;
+  return e.inner() != nullptr ? NumberOperator(*e.inner()) : nullptr;
+}
+}  // namespace
+
+absl::Status CheckEncodable(const dsl::Program& p) {
+  for (const dsl::Branch& b : p.branches()) {
+    for (const dsl::Expr& e : b.body) {
+      if (const dsl::Expr* n = NumberOperator(e)) {
+        return absl::UnimplementedError(absl::StrCat(
+            "no Z3 encoding of the number operators (", std::string(dsl::GetOpInfo(n->op()).name),
+            "): decimal rounding and formatting are checked by the interpreter only"));
+      }
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace flashsynth::solver::internal

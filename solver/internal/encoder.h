@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "absl/status/status.h"
 #include "dsl/program.h"
 #include "solver/internal/strings.h"
 #include "solver/sketch.h"
@@ -73,6 +74,14 @@ class ProgramEncoder {
 
 // Every string argument of `p` (constants, replacements), for the alphabet.
 std::vector<std::string> ProgramTexts(const dsl::Program& p);
+
+// OK when every operator of `p` has an encoding here; kUnimplemented,
+// naming the operator, for the number operators (ReadNumber, Scale, Round,
+// Bin, Format): their exact semantics (38-digit decimals, six rounding
+// modes, group and decimal marks) would need an integer encoding of digit
+// strings of unbounded length per operator, which Z3's string theory has
+// only for non-negative digit strings (str.to_int); docs/architecture.md.
+absl::Status CheckEncodable(const dsl::Program& p);
 
 // Every regex code a kRegex hole may take (8 types, then 21 delimiters).
 std::vector<dsl::Regex> AllRegexes();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,8 +13,9 @@
 #include "dsl/interpreter.h"
 #include "dsl/match.h"
 #include "dsl/text.h"
-#include "synth/internal/regex_slots.h"
 #include "synth/internal/evidence.h"
+#include "synth/internal/number_atoms.h"
+#include "synth/internal/regex_slots.h"
 
 namespace flashsynth::synth::internal {
 namespace {
@@ -222,6 +224,9 @@ struct Node {
   std::vector<Edge> edges;
 };
 
+// Number atoms kept per state, best first (many chains fit few examples).
+constexpr int kMaxNumberAtomsPerState = 16;
+
 std::string StateKey(const State& s) {
   return std::string(reinterpret_cast<const char*>(s.data()), s.size() * sizeof(int32_t));
 }
@@ -297,6 +302,7 @@ class ConcatSearch {
   std::vector<std::vector<SpanAtom>> span_atoms_;          // per column
   std::vector<std::vector<BoundaryGroup>> groups_;         // per column
   std::vector<ColumnAtom> column_atoms_;
+  std::unique_ptr<NumberAtoms> number_atoms_;
   // Per pivot example, per column: span atoms by their piece on the pivot,
   // and boundary groups by their position on the pivot.
   struct PivotIndex {
@@ -323,6 +329,7 @@ void ConcatSearch::BuildAtoms() {
     BuildBoundaryGroups(c);
   }
   BuildColumnAtoms();
+  number_atoms_ = std::make_unique<NumberAtoms>(raw_, ranker_);
 }
 
 void ConcatSearch::BuildSpanAtoms(int column) {
@@ -722,6 +729,14 @@ void ConcatSearch::Expand(int node_id, std::vector<int>* stack) {
       next[k] = end;
     }
     if (ok && next != p) AddEdge(node_id, std::move(next), a.expr, a.score, &edge_of, stack);
+  }
+
+  // Numbers: read, scaled, rounded or binned, and formatted.
+  if (number_atoms_->active()) {
+    for (NumberAtom& a : number_atoms_->At(p, pivot, kMaxNumberAtomsPerState)) {
+      State next(a.end.begin(), a.end.end());
+      AddEdge(node_id, std::move(next), std::move(a.expr), a.score, &edge_of, stack);
+    }
   }
 
   // Substrings (and their case changes) located on the pivot example.

@@ -111,6 +111,22 @@ std::map<char32_t, int> Punctuation(const std::string& text) {
   return counts;
 }
 
+// The text a program writes on `row` outside its Format expressions (whose
+// marks and decimals vary with the value), or nullopt when it writes none.
+std::optional<std::string> TextOutsideNumbers(const dsl::Program& program,
+                                              absl::Span<const std::string> row) {
+  const std::vector<dsl::Expr>* body = BodyFor(program, row);
+  if (body == nullptr) return std::nullopt;
+  std::string out;
+  for (const dsl::Expr& e : *body) {
+    if (e.op() == dsl::Op::kFormat) continue;
+    std::optional<std::string> part = dsl::EvaluateExpr(e, row);
+    if (!part) return std::nullopt;
+    out += *part;
+  }
+  return out;
+}
+
 }  // namespace
 
 double ShapePenalty(const dsl::Program& program, absl::Span<const Example> examples,
@@ -119,8 +135,17 @@ double ShapePenalty(const dsl::Program& program, absl::Span<const Example> examp
   // Range of each character's count over the example outputs; a character
   // missing from an output counts 0 there.
   std::map<char32_t, std::pair<int, int>> range;
+  bool formats = false;
+  for (const dsl::Branch& b : program.branches()) {
+    for (const dsl::Expr& e : b.body) formats |= e.op() == dsl::Op::kFormat;
+  }
   std::vector<std::map<char32_t, int>> seen;
-  for (const Example& e : examples) seen.push_back(Punctuation(e.output));
+  for (const Example& e : examples) {
+    // The program fits the examples, so this is the output but its numbers.
+    const std::optional<std::string> text =
+        formats ? TextOutsideNumbers(program, e.inputs) : std::nullopt;
+    seen.push_back(Punctuation(text.value_or(e.output)));
+  }
   for (const auto& counts : seen) {
     for (const auto& [c, n] : counts) range.emplace(c, std::make_pair(n, n));
   }
@@ -134,7 +159,8 @@ double ShapePenalty(const dsl::Program& program, absl::Span<const Example> examp
   }
   int off = 0;
   for (const dsl::Row& row : rows) {
-    const std::optional<std::string> out = dsl::Evaluate(program, row);
+    const std::optional<std::string> out =
+        formats ? TextOutsideNumbers(program, row) : dsl::Evaluate(program, row);
     if (!out) continue;
     const std::map<char32_t, int> counts = Punctuation(*out);
     bool in_range = true;

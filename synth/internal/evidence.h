@@ -39,6 +39,8 @@ double SeamPenalty(const dsl::Program& program, absl::Span<const Example> exampl
 // space) is out of the examples' range: for some character, more or fewer
 // occurrences than any example output has. kShapeCharge when every row is
 // off, proportionally less otherwise; rows with no output are not judged.
+// Text written by Format expressions is not counted on either side: a
+// number's marks follow its value ("3.5" beside "7500").
 inline constexpr double kShapeCharge = 10.0;
 double ShapePenalty(const dsl::Program& program, absl::Span<const Example> examples,
                     absl::Span<const dsl::Row> rows);

@@ -64,5 +64,22 @@ TEST(ShapePenaltyTest, LettersDigitsAndSpacesDoNotCount) {
   EXPECT_DOUBLE_EQ(ShapePenalty(P(R"(Concat(SubStr(1, 0), ConstStr("!")))"), examples, rows), kShapeCharge);
 }
 
+TEST(ShapePenaltyTest, NumbersWrittenByFormatDoNotCount) {
+  // Whole numbers in the examples, "7.5" on a row to fill: the point comes
+  // from the number's value, not from the program's shape.
+  const std::vector<Example> examples = {{{"$12"}, "12 kg"}, {{"$7"}, "7 kg"}};
+  const std::vector<dsl::Row> rows = {{"$7.5"}, {"$3"}};
+  EXPECT_DOUBLE_EQ(
+      ShapePenalty(P(R"(Concat(Format("0.*", Dot, Minus, ReadNumber(Dot, 1)), ConstStr(" kg")))"),
+                   examples, rows),
+      0);
+  // Text outside the numbers is still judged: "b.c" brings a point no
+  // example shows.
+  EXPECT_DOUBLE_EQ(
+      ShapePenalty(P(R"(Concat(Format("0.*", Dot, Minus, ReadNumber(Dot, 1)), GetFrom(" ")))"),
+                   {{{"$12 a"}, "12a"}}, {{"$7.5 b.c"}}),
+      kShapeCharge);
+}
+
 }  // namespace
 }  // namespace flashsynth::synth::internal
