@@ -21,6 +21,16 @@
 namespace flashsynth::synth {
 namespace {
 
+// Whether `p` reads numbers (ReadNumber ... Format).
+bool UsesNumbers(const dsl::Program& p) {
+  for (const dsl::Branch& b : p.branches()) {
+    for (const dsl::Expr& e : b.body) {
+      if (e.op() == dsl::Op::kFormat) return true;
+    }
+  }
+  return false;
+}
+
 using internal::ConcatResult;
 using internal::SearchLimits;
 
@@ -393,16 +403,21 @@ void Session::AddLogLikelihoods(std::vector<Candidate>* pool) {
   // The model ranks the Concats among themselves; a Switch keeps its place
   // (RobustFill's sampler has no Switch, so the model finds any unlikely:
   // on SyGuS's univ_2 it preferred an overfitted Concat to the right
-  // Switch). Concats move down from the most likely one, and one the model
-  // cannot express ranks as the least likely.
+  // Switch), and so does a program with number operators (the shipped
+  // model was trained on RobustFill's sampler, which has none). Concats
+  // move down from the most likely one, and one the model cannot express
+  // ranks as the least likely.
+  const auto kept_in_place = [](const Candidate& c) {
+    return c.program.is_switch() || UsesNumbers(c.program);
+  };
   double best = -std::numeric_limits<double>::infinity(), lowest = 0;
   for (const Candidate& c : *pool) {
-    if (c.program.is_switch() || !std::isfinite(*c.log_likelihood)) continue;
+    if (kept_in_place(c) || !std::isfinite(*c.log_likelihood)) continue;
     best = std::max(best, *c.log_likelihood);
     lowest = std::min(lowest, *c.log_likelihood);
   }
   for (Candidate& c : *pool) {
-    if (c.program.is_switch() || !std::isfinite(best)) continue;
+    if (kept_in_place(c) || !std::isfinite(best)) continue;
     const double ll = std::isfinite(*c.log_likelihood) ? *c.log_likelihood : lowest;
     c.score += options_.neural_weight * (ll - best);
   }

@@ -144,7 +144,7 @@ TEST_F(CliTest, ReadsTheInitialEvenWhenBothExamplesShareIt) {
 }
 
 TEST_F(CliTest, FillsEveryShippedSampleCsv) {
-  for (const char* name : {"names.csv", "phones.csv", "emails.csv"}) {
+  for (const char* name : {"names.csv", "phones.csv", "emails.csv", "prices.csv"}) {
     SCOPED_TRACE(name);
     Outcome o = Run(std::string(FLASHSYNTH_SOURCE_DIR) + "/examples/" + name);
     EXPECT_EQ(o.exit_code, 0) << o.err;

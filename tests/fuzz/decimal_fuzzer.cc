@@ -1,12 +1,15 @@
-// tests/fuzz/decimal_fuzzer.cc: libFuzzer target for ParseDecimal(), the
-// Decimal operations and ParseNumberFormat().
+// tests/fuzz/decimal_fuzzer.cc: libFuzzer target for the number reader and
+// formatter: ParseDecimal(), FindNumbers(), the Decimal operations,
+// ParseNumberFormat() and the DSL's number operators in the interpreter.
 //
 // Any text must read or give nullopt cleanly (ASan and UBSan watch the
 // rest), under each decimal mark. A value that reads must survive its plain
 // text form (ToString() read back gives an equal value), and rounding,
 // scaling and formatting it must stay total: nullopt or a value, never a
-// crash. The input's last byte picks the places, the step and the format,
-// so plain number seeds stay meaningful.
+// crash. FindNumbers() on the text must give numbers in order, inside the
+// text, not overlapping, each one its own bytes read back by ParseDecimal().
+// The input's last byte picks the places, the step and the format, so
+// plain number seeds stay meaningful.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -15,7 +18,10 @@
 #include <string_view>
 
 #include "dsl/decimal.h"
+#include "dsl/interpreter.h"
 #include "dsl/number_format.h"
+#include "dsl/number_reader.h"
+#include "dsl/parser.h"
 
 namespace {
 
@@ -61,6 +67,36 @@ void Exercise(const Decimal& x, uint8_t knob) {
   (void)FormatDecimal(x, f);
 }
 
+// The numbers of `text` under `mark` obey FindNumbers()'s contract.
+void CheckNumbers(std::string_view text, DecimalMark mark) {
+  size_t last_end = 0;
+  for (const flashsynth::dsl::NumberMatch& m : flashsynth::dsl::FindNumbers(text, mark)) {
+    if (m.begin < last_end || m.end <= m.begin || m.end > text.size()) std::abort();
+    last_end = m.end;
+    NumberReading how;
+    how.decimal_mark = mark;
+    std::optional<Decimal> again = ParseDecimal(text.substr(m.begin, m.end - m.begin), how);
+    if (!again || !(*again == m.value)) std::abort();
+  }
+}
+
+// Number programs run on the text as a cell: total, whatever it holds.
+void RunPrograms(const std::string& cell) {
+  static const auto* programs = [] {
+    auto* list = new std::vector<flashsynth::dsl::Program>;
+    for (const char* text : {
+             R"(Concat(Format("#,##0.00", Comma, Parens, Round(Nearest, 0.05, Scale(2, ReadNumber(Guess, -1))))))",
+             R"(Concat(Format("0", Dot, Minus, Bin(Low, 25, 1, ReadNumber(Dot, 1))), ConstStr("-"), Format("0", Dot, Plus, Bin(HighInclusive, 0.5, 0, ReadNumber(Comma, 2)))))",
+             R"(Concat(Format("0.*", SpaceComma, Minus, Round(NearestEven, 1000, ReadNumber(Dot, 3, Trim())))))",
+             R"(Concat(Format("₹#,##,##0.###", Apostrophe, Plus, Scale(-12, ReadNumber(Dot, -5)))))",
+         }) {
+      list->push_back(*flashsynth::dsl::Parse(text));
+    }
+    return list;
+  }();
+  for (const flashsynth::dsl::Program& p : *programs) (void)flashsynth::dsl::Evaluate(p, {cell});
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -71,7 +107,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     NumberReading how;
     how.decimal_mark = mark;
     if (std::optional<Decimal> x = ParseDecimal(text, how)) Exercise(*x, knob);
+    CheckNumbers(text, mark);
   }
+  RunPrograms(std::string(text));
   // The same text as a format code: read or refused cleanly; one that reads
   // prints back to a code that reads as the same format.
   if (auto format = ParseNumberFormat(text); format.ok()) {
