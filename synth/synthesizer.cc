@@ -382,8 +382,11 @@ bool Session::CandidatesDisagree(const std::vector<Candidate>& pool) const {
 }
 
 void Session::AddLogLikelihoods(std::vector<Candidate>* pool) {
-  // Switch programs keep their prior (below): not worth scoring.
-  auto wanted = [](const Candidate& c) { return !c.log_likelihood && !c.program.is_switch(); };
+  // Switch programs and programs with numbers keep their prior (below): not
+  // worth scoring.
+  auto wanted = [](const Candidate& c) {
+    return !c.log_likelihood && !c.program.is_switch() && !UsesNumbers(c.program);
+  };
   std::vector<dsl::Program> unscored;
   for (const Candidate& c : *pool) {
     if (wanted(c)) unscored.push_back(c.program);
@@ -403,23 +406,37 @@ void Session::AddLogLikelihoods(std::vector<Candidate>* pool) {
   // The model ranks the Concats among themselves; a Switch keeps its place
   // (RobustFill's sampler has no Switch, so the model finds any unlikely:
   // on SyGuS's univ_2 it preferred an overfitted Concat to the right
-  // Switch), and so does a program with number operators (the shipped
-  // model was trained on RobustFill's sampler, which has none). Concats
-  // move down from the most likely one, and one the model cannot express
-  // ranks as the least likely.
-  const auto kept_in_place = [](const Candidate& c) {
-    return c.program.is_switch() || UsesNumbers(c.program);
+  // Switch). Concats move down from the most likely one, and one the model
+  // cannot express ranks as the least likely. A program with number
+  // operators is not judged either (the shipped model was trained on
+  // RobustFill's sampler, which has none): it moves as the prior's best
+  // Concat without numbers moves, so the model neither lifts it over that
+  // one nor sinks it below.
+  const auto judged = [](const Candidate& c) {
+    return !c.program.is_switch() && !UsesNumbers(c.program);
   };
   double best = -std::numeric_limits<double>::infinity(), lowest = 0;
   for (const Candidate& c : *pool) {
-    if (kept_in_place(c) || !std::isfinite(*c.log_likelihood)) continue;
+    if (!judged(c) || !std::isfinite(*c.log_likelihood)) continue;
     best = std::max(best, *c.log_likelihood);
     lowest = std::min(lowest, *c.log_likelihood);
   }
-  for (Candidate& c : *pool) {
-    if (kept_in_place(c) || !std::isfinite(best)) continue;
+  if (!std::isfinite(best)) return;
+  const Candidate* leader = nullptr;  // the prior's best judged Concat
+  for (const Candidate& c : *pool) {
+    if (judged(c) && (leader == nullptr || c.score > leader->score)) leader = &c;
+  }
+  const auto shift = [&](const Candidate& c) {
     const double ll = std::isfinite(*c.log_likelihood) ? *c.log_likelihood : lowest;
-    c.score += options_.neural_weight * (ll - best);
+    return options_.neural_weight * (ll - best);
+  };
+  const double leader_shift = shift(*leader);
+  for (Candidate& c : *pool) {
+    if (judged(c)) {
+      c.score += shift(c);
+    } else if (!c.program.is_switch()) {
+      c.score += leader_shift;
+    }
   }
 }
 

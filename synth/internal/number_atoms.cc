@@ -242,7 +242,7 @@ std::optional<Shown> ReadShown(const std::u32string& out, size_t b, size_t e, co
       return std::nullopt;
     }
   }
-  if (decimals == 0 || groups.back() == 0 && groups.size() > 1) return std::nullopt;
+  if (decimals == 0 || (groups.back() == 0 && groups.size() > 1)) return std::nullopt;
   Shown s;
   s.groupings = GroupingsOf(groups);
   if (s.groupings == 0) return std::nullopt;
