@@ -214,7 +214,7 @@ std::optional<Decimal> ApplyNumber(const Expr& e, const Decimal& x) {
     case Op::kBin: {
       const std::optional<Decimal> width = a[1].decimal();
       const std::optional<Decimal> offset = a[2].decimal();
-      if (!width || !offset || width->IsZero() || width->negative()) return std::nullopt;
+      if (!width || !offset) return std::nullopt;
       return BinEdgeOf(x, a[0].bin_edge(), *width, *offset);
     }
     default: return std::nullopt;
@@ -288,9 +288,8 @@ std::optional<std::string> EvaluateAtDepth(const Expr& e, absl::Span<const std::
                                            int depth) {
   if (depth > kMaxNesting || !WellFormed(e)) return std::nullopt;
   if (e.op() == Op::kConstStr) return e.arg(0).text();
-  if (e.result() != ValueType::kText || e.op() == Op::kFormat) {
-    return e.op() == Op::kFormat ? Format(e, row, depth) : std::nullopt;
-  }
+  if (e.op() == Op::kFormat) return Format(e, row, depth);
+  if (e.result() != ValueType::kText) return std::nullopt;  // a number is not text
   if (const Expr* inner = e.inner()) {
     std::optional<std::string> source = EvaluateAtDepth(*inner, row, depth + 1);
     if (!source) return std::nullopt;
