@@ -4,7 +4,8 @@
 // The search walks the intersected version space lazily: a state is a tuple
 // of positions, one per example, in the examples' outputs; an edge carries
 // the atoms (constants, substrings located by absolute or token positions,
-// case changes of substrings, modifications of whole columns) that produce
+// case changes of substrings, modifications of whole columns, numbers read,
+// transformed and formatted: number_atoms.h) that produce
 // the next piece of every output at once. Any path from the start tuple to
 // the end tuple is a consistent program; the Ranker's scores are added along
 // paths and the k best paths are extracted by dynamic programming over the
