@@ -283,6 +283,12 @@ std::optional<std::vector<Arg>> ProgramSampler::SampleArgs(Op op, const SourceSt
       return std::vector<Arg>{Arg::OfType(rc->first.type()), Arg::String(RandomConst())};
     case Op::kConstStr:
       return std::vector<Arg>{Arg::String(RandomConst())};
+    case Op::kReadNumber:
+    case Op::kScale:
+    case Op::kRound:
+    case Op::kBin:
+    case Op::kFormat:
+      break;  // number chains: SampleNumberExpr()
   }
   return std::nullopt;
 }
