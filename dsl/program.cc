@@ -520,6 +520,15 @@ std::string Program::ToString() const {
   return absl::StrCat("Switch(", absl::StrJoin(cases, ", "), ")");
 }
 
+bool ReadsNumbers(const Program& program) {
+  for (const Branch& b : program.branches()) {
+    for (const Expr& e : b.body) {
+      if (e.op() == Op::kFormat) return true;
+    }
+  }
+  return false;
+}
+
 absl::Status ValidateExpr(const Expr& expr) { return ValidateExprAtDepth(expr, 0); }
 
 absl::Status Validate(const Program& program) {

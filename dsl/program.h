@@ -332,6 +332,10 @@ class Program {
   std::shared_ptr<const Rep> rep_;
 };
 
+// Whether `program` has number operators: in a valid program they stand
+// below a Format, the only one that gives text.
+bool ReadsNumbers(const Program& program);
+
 // Returns OK when every operator has the right arguments within the bounds
 // above, strings are valid UTF-8, compositions are modification(substring or
 // modification) no deeper than kMaxNesting, every source gives the type its

@@ -21,16 +21,6 @@
 namespace flashsynth::synth {
 namespace {
 
-// Whether `p` reads numbers (ReadNumber ... Format).
-bool UsesNumbers(const dsl::Program& p) {
-  for (const dsl::Branch& b : p.branches()) {
-    for (const dsl::Expr& e : b.body) {
-      if (e.op() == dsl::Op::kFormat) return true;
-    }
-  }
-  return false;
-}
-
 using internal::ConcatResult;
 using internal::SearchLimits;
 
@@ -385,7 +375,7 @@ void Session::AddLogLikelihoods(std::vector<Candidate>* pool) {
   // Switch programs and programs with numbers keep their prior (below): not
   // worth scoring.
   auto wanted = [](const Candidate& c) {
-    return !c.log_likelihood && !c.program.is_switch() && !UsesNumbers(c.program);
+    return !c.log_likelihood && !c.program.is_switch() && !dsl::ReadsNumbers(c.program);
   };
   std::vector<dsl::Program> unscored;
   for (const Candidate& c : *pool) {
@@ -413,7 +403,7 @@ void Session::AddLogLikelihoods(std::vector<Candidate>* pool) {
   // Concat without numbers moves, so the model neither lifts it over that
   // one nor sinks it below.
   const auto judged = [](const Candidate& c) {
-    return !c.program.is_switch() && !UsesNumbers(c.program);
+    return !c.program.is_switch() && !dsl::ReadsNumbers(c.program);
   };
   double best = -std::numeric_limits<double>::infinity(), lowest = 0;
   for (const Candidate& c : *pool) {

@@ -1,9 +1,6 @@
 #include "solver/internal/encoder.h"
 
 #include <algorithm>
-#include <string>
-
-#include "absl/strings/str_cat.h"
 
 namespace flashsynth::solver::internal {
 
@@ -315,24 +312,11 @@ Encoded ProgramEncoder::Encode(const dsl::Program& p,
   return result;
 }
 
-namespace {
-const dsl::Expr* NumberOperator(const dsl::Expr& e) {
-  if (e.result() == dsl::ValueType::kNumber || e.op() == dsl::Op::kFormat) return &e;
-  return e.inner() != nullptr ? NumberOperator(*e.inner()) : nullptr;
-}
-}  // namespace
-
 absl::Status CheckEncodable(const dsl::Program& p) {
-  for (const dsl::Branch& b : p.branches()) {
-    for (const dsl::Expr& e : b.body) {
-      if (const dsl::Expr* n = NumberOperator(e)) {
-        return absl::UnimplementedError(absl::StrCat(
-            "no Z3 encoding of the number operators (", std::string(dsl::GetOpInfo(n->op()).name),
-            "): decimal rounding and formatting are checked by the interpreter only"));
-      }
-    }
-  }
-  return absl::OkStatus();
+  if (!dsl::ReadsNumbers(p)) return absl::OkStatus();
+  return absl::UnimplementedError(
+      "no Z3 encoding of the number operators (ReadNumber, Scale, Round, Bin, Format): "
+      "decimal rounding and formatting are checked by the interpreter only");
 }
 
 }  // namespace flashsynth::solver::internal

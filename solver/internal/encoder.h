@@ -75,8 +75,8 @@ class ProgramEncoder {
 // Every string argument of `p` (constants, replacements), for the alphabet.
 std::vector<std::string> ProgramTexts(const dsl::Program& p);
 
-// OK when every operator of `p` has an encoding here; kUnimplemented,
-// naming the operator, for the number operators (ReadNumber, Scale, Round,
+// OK when every operator of `p` has an encoding here; kUnimplemented for
+// the number operators (ReadNumber, Scale, Round,
 // Bin, Format): their exact semantics (38-digit decimals, six rounding
 // modes, group and decimal marks) would need an integer encoding of digit
 // strings of unbounded length per operator, which Z3's string theory has

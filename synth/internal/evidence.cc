@@ -135,10 +135,7 @@ double ShapePenalty(const dsl::Program& program, absl::Span<const Example> examp
   // Range of each character's count over the example outputs; a character
   // missing from an output counts 0 there.
   std::map<char32_t, std::pair<int, int>> range;
-  bool formats = false;
-  for (const dsl::Branch& b : program.branches()) {
-    for (const dsl::Expr& e : b.body) formats |= e.op() == dsl::Op::kFormat;
-  }
+  const bool formats = dsl::ReadsNumbers(program);
   std::vector<std::map<char32_t, int>> seen;
   for (const Example& e : examples) {
     // The program fits the examples, so this is the output but its numbers.

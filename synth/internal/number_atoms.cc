@@ -26,18 +26,7 @@ using dsl::Op;
 
 bool IsDigit(char32_t c) { return c >= '0' && c <= '9'; }
 
-// A value as an index key: its plain form without trailing fraction zeros,
-// so that 2.50 and 2.5 meet (a string: for the sources' value vectors).
-std::string Key(const Decimal& d) {
-  std::string s = d.ToString();
-  if (s.find('.') != std::string::npos) {
-    while (s.back() == '0') s.pop_back();
-    if (s.back() == '.') s.pop_back();
-  }
-  return s;
-}
-
-// The same as a number, cheap to compute and hash: sign, coefficient and
+// A value as an index key, cheap to compute and hash: sign, coefficient and
 // exponent, with trailing zeros of the coefficient dropped unless
 // `keep_scale` (then 2.50 and 2.5 differ, as "0.*" shows them).
 struct ValueKey {
@@ -354,7 +343,7 @@ NumberAtoms::Impl::Impl(absl::Span<const Example> examples, const Ranker& r) : r
   }
   // Sources, best first; one per vector of values.
   const int columns = static_cast<int>(examples.front().inputs.size());
-  absl::flat_hash_set<std::string> seen_values;
+  absl::flat_hash_set<std::vector<ValueKey>> seen_values;
   for (int c = 0; c < columns; ++c) {
     bool comma = false;
     for (const Example& e : examples) comma |= e.inputs[c].find(',') != std::string::npos;
@@ -365,13 +354,13 @@ NumberAtoms::Impl::Impl(absl::Span<const Example> examples, const Ranker& r) : r
       for (int slot = 0; slot < 2 * dsl::kMaxIndex; ++slot) {
         const int index = slot % 2 == 0 ? slot / 2 + 1 : -(slot / 2 + 1);  // 1, -1, 2, -2, ...
         Source s{Expr::Modification(Op::kReadNumber, {Arg::OfMark(mark), Arg::Index(index)}, c), {}};
-        std::string key;
+        std::vector<ValueKey> key;
         for (const auto& numbers : found) {
           const auto n = static_cast<int>(numbers.size());
           const int j = index > 0 ? index - 1 : n + index;
           if (j < 0 || j >= n) break;
           s.values.push_back(numbers[static_cast<size_t>(j)].value);
-          key += Key(s.values.back()) + ";";
+          key.push_back(KeyOf(s.values.back(), false));
         }
         if (s.values.size() != examples.size() || !seen_values.insert(key).second) continue;
         bool negative = false;
